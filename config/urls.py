@@ -1,0 +1,44 @@
+from django.conf import settings
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from qifu.accounts import api as accounts_api
+from qifu.audit import api as audit_api
+from qifu.core import api as core_api
+from qifu.core.admin import site as admin_site
+
+router = DefaultRouter()
+router.register("org-units", core_api.OrgUnitViewSet, basename="org-unit")
+router.register("departments", core_api.DepartmentViewSet, basename="department")
+router.register("calendar/days", core_api.HolidayViewSet, basename="calendar-day")
+router.register("accounts/users", accounts_api.UserViewSet, basename="user")
+router.register("audit/events", audit_api.AuditEventViewSet, basename="audit-event")
+
+api_urls = [
+    path("auth/token/", accounts_api.TokenView.as_view(), name="api-token"),
+    path("me/", accounts_api.MeView.as_view(), name="api-me"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    *router.urls,
+]
+
+urlpatterns = [
+    path("", include("qifu.core.urls")),
+    path("accounts/", include("qifu.accounts.urls")),
+    path("audit/", include("qifu.audit.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin_site.urls),
+    path("api/v1/", include(api_urls)),
+]
+
+handler400 = "qifu.core.views.error_400"
+handler403 = "qifu.core.views.error_403"
+handler404 = "qifu.core.views.error_404"
+handler500 = "qifu.core.views.error_500"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
