@@ -1,0 +1,52 @@
+"""The module navigation: only modules that exist and that the user may open appear."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from qifu.accounts import permissions
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [(_("Home"), reverse("core:home"), "bi-house", True)]
+    items += [
+        (
+            _("Working-day calendar"),
+            reverse("core:calendar"),
+            "bi-calendar3",
+            permissions.can_read_calendar(user),
+        ),
+        (
+            _("Audit log"),
+            reverse("audit:list"),
+            "bi-journal-text",
+            permissions.can_read_audit(user),
+        ),
+        (
+            _("Administration"),
+            reverse("admin:index"),
+            "bi-gear",
+            permissions.can_configure(user) or permissions.can_manage_accounts(user),
+        ),
+        (_("API"), reverse("api-docs"), "bi-braces", True),
+    ]
+    path = request.path
+    return {
+        "nav_items": [
+            {
+                "label": label,
+                "url": url,
+                "icon": icon,
+                "active": path == url if url == "/" else path.startswith(url),
+            }
+            for label, url, icon, allowed in items
+            if allowed
+        ]
+    }

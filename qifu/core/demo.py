@@ -1,0 +1,133 @@
+"""The demo district of the seed (see README): org units, zones, departments and accounts.
+
+`build_demo` runs `build()`; it is idempotent, and later modules add their part here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from qifu.accounts import services as account_services
+from qifu.accounts.models import Role, User
+from qifu.core import services
+from qifu.core.models import Department, Level, OrgUnit, Zone
+
+CITY = ("370200", "青岛市")
+DISTRICT = ("370213", "李沧区")
+ZONES = [("west", "西部"), ("central", "中部"), ("east", "东部")]
+STREETS = [
+    ("370213001", "振华路街道", "west"),
+    ("370213002", "永清路街道", "west"),
+    ("370213003", "永安路街道", "west"),
+    ("370213004", "兴华路街道", "west"),
+    ("370213005", "兴城路街道", "west"),
+    ("370213006", "楼山街道", "west"),
+    ("370213007", "李村街道", "central"),
+    ("370213008", "虎山路街道", "central"),
+    ("370213009", "浮山路街道", "central"),
+    ("370213010", "湘潭路街道", "central"),
+    ("370213011", "九水街道", "east"),
+]
+DEPARTMENTS = [
+    ("fgj", "区发展和改革局"),
+    ("jxj", "区经济和信息化局"),
+    ("swj", "区商务局"),
+    ("tcj", "区投资促进局"),
+    ("czj", "区财政局"),
+    ("sw", "国家税务总局青岛市李沧区税务局"),
+    ("zrj", "区自然资源局"),
+    ("zjj", "区住房和城乡建设局"),
+    ("hbj", "区生态环境分局"),
+    ("rsj", "区人力资源和社会保障局"),
+    ("kjj", "区科学技术局"),
+    ("scj", "区市场监督管理局"),
+    ("tjj", "区统计局"),
+    ("spj", "区行政审批服务局"),
+]
+# username, full name, role, org unit code, department code
+ACCOUNTS = [
+    ("admin", "信息中心 周工", Role.SYSTEM_ADMIN, None, None),
+    ("secadmin", "信息中心 吴工", Role.SECURITY_ADMIN, None, None),
+    ("auditor", "审计室 郑工", Role.AUDIT_ADMIN, None, None),
+    ("leader", "王区长", Role.DISTRICT_LEADER, "370213", None),
+    ("jxj", "经信局 张科长", Role.DEPARTMENT_STAFF, "370213", "jxj"),
+    ("zrj", "自然资源局 李科长", Role.DEPARTMENT_STAFF, "370213", "zrj"),
+    ("tcj", "投资促进局 赵科长", Role.INVESTMENT_STAFF, "370213", None),
+    ("tjj", "统计局 刘科长", Role.STATISTICS_STAFF, "370213", None),
+    ("licun", "李村街道 陈主任", Role.STREET_STAFF, "370213007", None),
+    ("loushan", "楼山街道 孙主任", Role.STREET_STAFF, "370213006", None),
+    ("tianlu", "天路集团 办公室", Role.ENTERPRISE_USER, "370213007", None),
+    ("ruifeng", "瑞丰气体 办公室", Role.ENTERPRISE_USER, "370213006", None),
+]
+DEMO_USERNAMES = [row[0] for row in ACCOUNTS]
+
+
+def _unit(code: str, name: str, level: str, parent: OrgUnit | None, **extra: Any) -> OrgUnit:
+    unit = OrgUnit.objects.filter(code=code).first()
+    return services.org_unit_save(
+        by=None, unit=unit, code=code, name=name, level=level, parent=parent, **extra
+    )
+
+
+@transaction.atomic
+def build_org() -> dict[str, int]:
+    city = _unit(*CITY, Level.CITY, None)
+    district = _unit(*DISTRICT, Level.DISTRICT, city)
+    zones: dict[str, Zone] = {}
+    for order, (code, name) in enumerate(ZONES):
+        zone = Zone.objects.filter(district=district, code=code).first()
+        zones[code] = services.zone_save(
+            by=None, zone=zone, district=district, code=code, name=name, sort_order=order
+        )
+    for order, (code, name, zone_code) in enumerate(STREETS):
+        _unit(code, name, Level.STREET, district, zone=zones[zone_code], sort_order=order)
+    for order, (code, name) in enumerate(DEPARTMENTS):
+        department = Department.objects.filter(district=district, code=code).first()
+        services.department_save(
+            by=None,
+            department=department,
+            district=district,
+            code=code,
+            name=name,
+            sort_order=order,
+        )
+    return {"org_units": 2 + len(STREETS), "zones": len(ZONES), "departments": len(DEPARTMENTS)}
+
+
+@transaction.atomic
+def build_accounts(password: str | None = None) -> int:
+    password = password or settings.QIFU_DEMO_PASSWORD
+    district = OrgUnit.objects.get(code=DISTRICT[0])
+    for username, full_name, role, unit_code, department_code in ACCOUNTS:
+        user = User.objects.filter(username=username).first()
+        account_services.user_save(
+            by=None,
+            user=user,
+            password=password if user is None or not user.check_password(password) else None,
+            username=username,
+            full_name=full_name,
+            role=role,
+            org_unit=OrgUnit.objects.get(code=unit_code) if unit_code else None,
+            department=Department.objects.get(district=district, code=department_code)
+            if department_code
+            else None,
+            is_active=True,
+        )
+    return len(ACCOUNTS)
+
+
+def build(*, stdout: Any = None) -> None:
+    def say(text: str) -> None:
+        if stdout is not None:
+            stdout.write(text)
+
+    calendar = services.calendar_sync(by=None)
+    say(f"calendar: {calendar['years']} new years, {calendar['days']} days")
+    org = build_org()
+    say(
+        f"org: {org['org_units']} org units, {org['zones']} zones, {org['departments']} departments"
+    )
+    say(f"accounts: {build_accounts()}")
