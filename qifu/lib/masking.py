@@ -1,0 +1,21 @@
+"""Masking personal data for people who may not see it in full."""
+
+from __future__ import annotations
+
+import re
+
+_DIGITS = re.compile(r"\d")
+
+
+def mask_phone(phone: str) -> str:
+    """138****1234 for a mobile; other numbers keep their first 3 and last 4 digits.
+
+    Separators stay where they are (0532-88886666 → 053*-****6666); short numbers are hidden whole.
+    """
+    if not phone:
+        return ""
+    digits = [i for i, ch in enumerate(phone) if ch.isdigit()]
+    if len(digits) < 8:
+        return "*" * len(phone)
+    hidden = set(digits[3:-4])
+    return "".join("*" if i in hidden else ch for i, ch in enumerate(phone))
