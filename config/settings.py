@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "qifu.core",
     "qifu.accounts",
     "qifu.audit",
+    "qifu.enterprises",
 ]
 
 MIDDLEWARE = [
@@ -54,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "qifu.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "qifu.audit.middleware.AuditContextMiddleware",
@@ -158,6 +160,8 @@ STORAGES = {
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = BASE_DIR / env_str("MEDIA_ROOT", "media")
+# Uploads (Excel, attachments) are at most 10 MB; a whole request at most 12 MB.
+QIFU_MAX_REQUEST_BYTES = 12 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

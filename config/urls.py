@@ -8,6 +8,7 @@ from qifu.accounts import api as accounts_api
 from qifu.audit import api as audit_api
 from qifu.core import api as core_api
 from qifu.core.admin import site as admin_site
+from qifu.enterprises import api as enterprises_api
 
 router = DefaultRouter()
 router.register("org-units", core_api.OrgUnitViewSet, basename="org-unit")
@@ -15,6 +16,7 @@ router.register("departments", core_api.DepartmentViewSet, basename="department"
 router.register("calendar/days", core_api.HolidayViewSet, basename="calendar-day")
 router.register("accounts/users", accounts_api.UserViewSet, basename="user")
 router.register("audit/events", audit_api.AuditEventViewSet, basename="audit-event")
+router.register("enterprises", enterprises_api.EnterpriseViewSet, basename="enterprise")
 
 api_urls = [
     path("auth/token/", accounts_api.TokenView.as_view(), name="api-token"),
@@ -28,6 +30,7 @@ urlpatterns = [
     path("", include("qifu.core.urls")),
     path("accounts/", include("qifu.accounts.urls")),
     path("audit/", include("qifu.audit.urls")),
+    path("enterprises/", include("qifu.enterprises.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin_site.urls),
     path("api/v1/", include(api_urls)),

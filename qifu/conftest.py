@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,8 @@ from qifu.accounts.tests.factories import TEST_PASSWORD, UserFactory
 from qifu.core import demo
 from qifu.core.models import Department, Level, OrgUnit
 from qifu.core.tests.factories import DepartmentFactory, OrgUnitFactory
+from qifu.enterprises.models import Enterprise
+from qifu.enterprises.tests.factories import EnterpriseFactory
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -124,6 +127,39 @@ def laoshan(org) -> OrgUnit:
     return unit
 
 
+# --- Enterprises ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tianlu(licun) -> Enterprise:
+    # 天路集团 in 李村街道: above scale, a key enterprise, one contact with a mobile number
+    return EnterpriseFactory(
+        name="天路集团",
+        credit_code="91370200163562681G",
+        street=licun,
+        industry_code="3434",
+        registered_capital=Decimal("12000.00"),
+        is_above_scale=True,
+        is_key=True,
+        tags=["高新技术企业"],
+        contacts=[{"name": "张伟", "title": "办公室主任", "phone": "13812341234"}],
+    )
+
+
+@pytest.fixture
+def ruifeng(loushan) -> Enterprise:
+    # 瑞丰气体 in 楼山街道: an enterprise of ANOTHER street than the licun clerk's
+    return EnterpriseFactory(
+        name="瑞丰气体",
+        credit_code="9144030071526726XG",
+        street=loushan,
+        industry_code="2619",
+        registered_capital=Decimal("5200.00"),
+        is_above_scale=True,
+        contacts=[{"name": "李强", "title": "总经理", "phone": "13912345678"}],
+    )
+
+
 # --- The cast ---------------------------------------------------------------------------------
 
 
@@ -155,9 +191,11 @@ def loushan_clerk(loushan) -> User:
 
 
 @pytest.fixture
-def enterprise_user(licun) -> User:
-    # an enterprise's account in 李村街道: its own street, no government directory
-    return UserFactory(username="tianlu_user", role=Role.ENTERPRISE_USER, org_unit=licun)
+def enterprise_user(tianlu) -> User:
+    # 天路集团's account in 李村街道: its own enterprise only, no government directory
+    return UserFactory(
+        username="tianlu_user", role=Role.ENTERPRISE_USER, org_unit=tianlu.street, enterprise=tianlu
+    )
 
 
 @pytest.fixture

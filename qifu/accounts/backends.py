@@ -13,7 +13,7 @@ class ScopedModelBackend(ModelBackend):
         user_model = get_user_model()
         try:
             user = user_model._default_manager.select_related(
-                "org_unit__parent", "org_unit__zone", "department"
+                "org_unit__parent", "org_unit__zone", "department", "enterprise"
             ).get(pk=user_id)
         except user_model.DoesNotExist:
             return None

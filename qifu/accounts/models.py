@@ -54,6 +54,20 @@ class User(AbstractUser):
         related_name="users",
         verbose_name=_("department"),
     )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("enterprise"),
+        help_text=_("For enterprise users: the one enterprise they act for."),
+    )
+    sees_personal_data = models.BooleanField(
+        _("may see personal data in full"),
+        default=False,
+        help_text=_("Phone numbers of contacts are shown unmasked to this user."),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -91,3 +105,12 @@ class User(AbstractUser):
                 )
         elif self.department_id is not None:
             raise ValidationError({"department": _("Only department staff have a department.")})
+        if role == Role.ENTERPRISE_USER:
+            if self.enterprise_id is None:
+                raise ValidationError({"enterprise": _("Enterprise users need an enterprise.")})
+            if self.enterprise.street_id != self.org_unit_id:
+                raise ValidationError(
+                    {"org_unit": _("An enterprise user's org unit is the enterprise's street.")}
+                )
+        elif self.enterprise_id is not None:
+            raise ValidationError({"enterprise": _("Only enterprise users have an enterprise.")})

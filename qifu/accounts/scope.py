@@ -19,6 +19,7 @@ class Scope:
     org_unit: OrgUnit | None
     department_id: int | None
     everything: bool = False  # configuration admins see the whole tree
+    enterprise_id: int | None = None  # enterprise users see their own enterprise only
 
     @property
     def is_empty(self) -> bool:
@@ -43,6 +44,21 @@ class Scope:
             return Q(pk__in=[])
         return Q(**{f"{prefix}path__startswith": self.org_unit.path})
 
+    def enterprise_q(self, prefix: str = "") -> Q:
+        """A filter for enterprises (reached through `prefix`, e.g. "enterprise__") in scope.
+
+        Officials see the enterprises of the streets inside their org unit; an enterprise user
+        sees its own enterprise; the administrators see none (they keep configuration, accounts
+        and the audit log, not business data).
+        """
+        if self.role == Role.ENTERPRISE_USER:
+            if self.enterprise_id is None:
+                return Q(pk__in=[])
+            return Q(**{f"{prefix}pk": self.enterprise_id})
+        if self.role in OFFICIAL_ROLES and self.org_unit is not None:
+            return Q(**{f"{prefix}street__path__startswith": self.org_unit.path})
+        return Q(pk__in=[])
+
 
 def scope_for(user: Any) -> Scope:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -50,8 +66,12 @@ def scope_for(user: Any) -> Scope:
     role = user.role
     if role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN):
         return Scope(role=role, org_unit=user.org_unit, department_id=None, everything=True)
-    if role in OFFICIAL_ROLES or role == Role.ENTERPRISE_USER:
+    if role in OFFICIAL_ROLES:
         return Scope(role=role, org_unit=user.org_unit, department_id=user.department_id)
+    if role == Role.ENTERPRISE_USER:
+        return Scope(
+            role=role, org_unit=user.org_unit, department_id=None, enterprise_id=user.enterprise_id
+        )
     # audit admins and users without a role see no business data
     return Scope(role=role, org_unit=None, department_id=None)
 

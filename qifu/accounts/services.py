@@ -21,6 +21,8 @@ USER_FIELDS = (
     "role",
     "org_unit",
     "department",
+    "enterprise",
+    "sees_personal_data",
     "is_active",
 )
 

@@ -29,4 +29,6 @@ class AuditFilterForm(forms.Form):
             field.widget.attrs.setdefault("class", f"{css} {css}-sm")
 
     def filters(self) -> dict:
-        return self.cleaned_data if self.is_valid() else {}
+        """The valid filters; an invalid one is dropped and the others still apply."""
+        self.is_valid()
+        return dict(self.cleaned_data)

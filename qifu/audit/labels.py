@@ -19,6 +19,12 @@ ACTION_LABELS = {
     "holiday.update": _("Calendar day changed"),
     "holiday.delete": _("Calendar day removed"),
     "holiday.sync": _("Calendar years added from the official schedule"),
+    "enterprise.create": _("Enterprise registered"),
+    "enterprise.update": _("Enterprise data changed"),
+    "enterprise.contact_add": _("Contact added"),
+    "enterprise.contact_update": _("Contact changed"),
+    "enterprise.contact_remove": _("Contact removed"),
+    "enterprise.import": _("Enterprises imported from Excel"),
 }
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from qifu.accounts import permissions
+from qifu.enterprises import permissions as enterprise_permissions
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -17,6 +18,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav_items": []}
     items = [(_("Home"), reverse("core:home"), "bi-house", True)]
     items += [
+        (
+            _("Enterprises"),
+            reverse("enterprises:list"),
+            "bi-building",
+            enterprise_permissions.can_open_registry(user),
+        ),
         (
             _("Working-day calendar"),
             reverse("core:calendar"),

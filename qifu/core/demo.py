@@ -47,7 +47,7 @@ DEPARTMENTS = [
     ("tjj", "区统计局"),
     ("spj", "区行政审批服务局"),
 ]
-# username, full name, role, org unit code, department code
+# username, full name, role, org unit code (for enterprise users: the enterprise), department code
 ACCOUNTS = [
     ("admin", "信息中心 周工", Role.SYSTEM_ADMIN, None, None),
     ("secadmin", "信息中心 吴工", Role.SECURITY_ADMIN, None, None),
@@ -59,8 +59,8 @@ ACCOUNTS = [
     ("tjj", "统计局 刘科长", Role.STATISTICS_STAFF, "370213", None),
     ("licun", "李村街道 陈主任", Role.STREET_STAFF, "370213007", None),
     ("loushan", "楼山街道 孙主任", Role.STREET_STAFF, "370213006", None),
-    ("tianlu", "天路集团 办公室", Role.ENTERPRISE_USER, "370213007", None),
-    ("ruifeng", "瑞丰气体 办公室", Role.ENTERPRISE_USER, "370213006", None),
+    ("tianlu", "天路集团 办公室", Role.ENTERPRISE_USER, "天路集团", None),
+    ("ruifeng", "瑞丰气体 办公室", Role.ENTERPRISE_USER, "瑞丰气体", None),
 ]
 DEMO_USERNAMES = [row[0] for row in ACCOUNTS]
 
@@ -97,11 +97,28 @@ def build_org() -> dict[str, int]:
     return {"org_units": 2 + len(STREETS), "zones": len(ZONES), "departments": len(DEPARTMENTS)}
 
 
+def demo_password() -> str:
+    return settings.QIFU_DEMO_PASSWORD
+
+
 @transaction.atomic
 def build_accounts(password: str | None = None) -> int:
-    password = password or settings.QIFU_DEMO_PASSWORD
+    """The demo accounts; an enterprise user is made once its enterprise exists."""
+    from qifu.enterprises.models import Enterprise
+
+    password = password or demo_password()
     district = OrgUnit.objects.get(code=DISTRICT[0])
-    for username, full_name, role, unit_code, department_code in ACCOUNTS:
+    made = 0
+    for username, full_name, role, unit, department_code in ACCOUNTS:
+        if role == Role.ENTERPRISE_USER:
+            enterprise = Enterprise.objects.filter(name=unit).select_related("street").first()
+            if enterprise is None:
+                continue
+            scope: dict[str, Any] = {"org_unit": enterprise.street, "enterprise": enterprise}
+        else:
+            scope = {"org_unit": OrgUnit.objects.get(code=unit) if unit else None}
+        if department_code:
+            scope["department"] = Department.objects.get(district=district, code=department_code)
         user = User.objects.filter(username=username).first()
         account_services.user_save(
             by=None,
@@ -110,13 +127,11 @@ def build_accounts(password: str | None = None) -> int:
             username=username,
             full_name=full_name,
             role=role,
-            org_unit=OrgUnit.objects.get(code=unit_code) if unit_code else None,
-            department=Department.objects.get(district=district, code=department_code)
-            if department_code
-            else None,
             is_active=True,
+            **scope,
         )
-    return len(ACCOUNTS)
+        made += 1
+    return made
 
 
 def build(*, stdout: Any = None) -> None:
@@ -130,4 +145,8 @@ def build(*, stdout: Any = None) -> None:
     say(
         f"org: {org['org_units']} org units, {org['zones']} zones, {org['departments']} departments"
     )
+    from qifu.enterprises import demo as enterprise_demo
+
+    enterprises = enterprise_demo.build()
+    say(f"enterprises: {enterprises['created']} new, {enterprises['total']} in all")
     say(f"accounts: {build_accounts()}")

@@ -12,6 +12,7 @@ from qifu.audit.models import AuditEvent
 from qifu.core import services
 from qifu.core.demo import DEMO_USERNAMES
 from qifu.core.models import Department, Holiday, OrgUnit, Zone
+from qifu.enterprises.demo import LEADERS
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,9 @@ def test_build_demo_builds_the_district_and_the_demo_accounts(settings) -> None:
     assert OrgUnit.objects.count() == 13
     assert Zone.objects.count() == 3
     assert Department.objects.count() == 14
-    assert sorted(User.objects.values_list("username", flat=True)) == sorted(DEMO_USERNAMES)
+    # the demo accounts, and the district's other leaders who are responsible for key enterprises
+    expected = set(DEMO_USERNAMES) | {username for username, _name in LEADERS}
+    assert sorted(User.objects.values_list("username", flat=True)) == sorted(expected)
     leader = User.objects.get(username="leader")
     assert leader.role == Role.DISTRICT_LEADER
     assert leader.org_unit.code == "370213"
