@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "qifu.accounts",
     "qifu.audit",
     "qifu.enterprises",
+    "qifu.notices",
+    "qifu.appeals",
 ]
 
 MIDDLEWARE = [
@@ -176,6 +178,9 @@ EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "qifu@localhost")
 
+# Text messages: a class with send(phone, text); the console backend only logs them.
+QIFU_SMS_BACKEND = env_str("QIFU_SMS_BACKEND", "qifu.notices.sms.ConsoleSmsBackend")
+
 # --- Security (production values unless DEBUG) --------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
@@ -212,6 +217,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "EnterpriseKindEnum": "qifu.enterprises.models.Kind",
+        "EnterpriseStatusEnum": "qifu.enterprises.models.Status",
+        "AppealKindEnum": "qifu.appeals.models.Kind",
+        "AppealStatusEnum": "qifu.appeals.models.Status",
+    },
 }
 
 # --- Background work ----------------------------------------------------------
@@ -223,6 +234,8 @@ CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", CELERY_BROKER_URL) or N
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = "qifu"
 CELERY_BEAT_SCHEDULE = {
+    "appeals-tick": {"task": "qifu.appeals.tasks.appeals_tick", "schedule": crontab(minute=5)},
+    "outbox-send": {"task": "qifu.notices.tasks.outbox_send", "schedule": 60.0},
     "calendar-sync": {
         "task": "qifu.core.tasks.calendar_sync",
         "schedule": crontab(minute=30, hour=2, day_of_week=1),

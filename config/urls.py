@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from qifu.accounts import api as accounts_api
+from qifu.appeals import api as appeals_api
 from qifu.audit import api as audit_api
 from qifu.core import api as core_api
 from qifu.core.admin import site as admin_site
@@ -17,6 +18,8 @@ router.register("calendar/days", core_api.HolidayViewSet, basename="calendar-day
 router.register("accounts/users", accounts_api.UserViewSet, basename="user")
 router.register("audit/events", audit_api.AuditEventViewSet, basename="audit-event")
 router.register("enterprises", enterprises_api.EnterpriseViewSet, basename="enterprise")
+router.register("appeals/categories", appeals_api.CategoryViewSet, basename="appeal-category")
+router.register("appeals", appeals_api.AppealViewSet, basename="appeal")
 
 api_urls = [
     path("auth/token/", accounts_api.TokenView.as_view(), name="api-token"),
@@ -31,6 +34,8 @@ urlpatterns = [
     path("accounts/", include("qifu.accounts.urls")),
     path("audit/", include("qifu.audit.urls")),
     path("enterprises/", include("qifu.enterprises.urls")),
+    path("appeals/", include("qifu.appeals.urls")),
+    path("notifications/", include("qifu.notices.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin_site.urls),
     path("api/v1/", include(api_urls)),

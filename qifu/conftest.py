@@ -171,10 +171,30 @@ def leader(district) -> User:
 
 @pytest.fixture
 def jxj_clerk(district) -> User:
-    # 经信局 clerk: department staff of 李沧区, department jxj
+    # 经信局 clerk: department staff of 李沧区, department jxj, the district's enterprise service
+    # centre (is_service_centre, set by build_org): a dispatcher of appeals with the leader
     department = Department.objects.get(district=district, code="jxj")
     return UserFactory(
         username="jxj_clerk", role=Role.DEPARTMENT_STAFF, org_unit=district, department=department
+    )
+
+
+@pytest.fixture
+def zrj_clerk(district) -> User:
+    # 自然资源局 clerk: department staff of 区自然资源局, which handles land and property appeals;
+    # not the service centre, so it does not dispatch
+    department = Department.objects.get(district=district, code="zrj")
+    return UserFactory(
+        username="zrj_clerk", role=Role.DEPARTMENT_STAFF, org_unit=district, department=department
+    )
+
+
+@pytest.fixture
+def zjj_clerk(district) -> User:
+    # 住建局 clerk: department staff of 区住房和城乡建设局, asked to co-handle (协办) appeals
+    department = Department.objects.get(district=district, code="zjj")
+    return UserFactory(
+        username="zjj_clerk", role=Role.DEPARTMENT_STAFF, org_unit=district, department=department
     )
 
 
@@ -195,6 +215,17 @@ def enterprise_user(tianlu) -> User:
     # 天路集团's account in 李村街道: its own enterprise only, no government directory
     return UserFactory(
         username="tianlu_user", role=Role.ENTERPRISE_USER, org_unit=tianlu.street, enterprise=tianlu
+    )
+
+
+@pytest.fixture
+def ruifeng_user(ruifeng) -> User:
+    # 瑞丰气体's account in 楼山街道: ANOTHER enterprise, which must not see 天路集团's affairs
+    return UserFactory(
+        username="ruifeng_user",
+        role=Role.ENTERPRISE_USER,
+        org_unit=ruifeng.street,
+        enterprise=ruifeng,
     )
 
 

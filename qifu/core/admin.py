@@ -77,11 +77,11 @@ class ZoneAdmin(ConfigAdmin):
 
 
 class DepartmentAdmin(ConfigAdmin):
-    list_display = ("code", "name", "district", "is_active")
-    list_filter = ("is_active",)
+    list_display = ("code", "name", "district", "is_active", "is_service_centre")
+    list_filter = ("is_active", "is_service_centre")
     search_fields = ("code", "name")
     list_select_related = ("district",)
-    fields = ("district", "code", "name", "is_active", "sort_order")
+    fields = ("district", "code", "name", "is_active", "is_service_centre", "sort_order")
     save_service = staticmethod(services.department_save)
     object_kwarg = "department"
 

@@ -55,7 +55,7 @@ class DepartmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Department
-        fields = ["code", "name", "district", "is_active", "sort_order"]
+        fields = ["code", "name", "district", "is_active", "is_service_centre", "sort_order"]
 
 
 class HolidaySerializer(serializers.ModelSerializer):

@@ -9,13 +9,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from qifu.accounts import permissions
+from qifu.appeals import permissions as appeal_permissions
 from qifu.enterprises import permissions as enterprise_permissions
+from qifu.notices.selectors import unread_count
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+        return {"nav_items": [], "unread_notifications": 0}
     items = [(_("Home"), reverse("core:home"), "bi-house", True)]
     items += [
         (
@@ -23,6 +25,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             reverse("enterprises:list"),
             "bi-building",
             enterprise_permissions.can_open_registry(user),
+        ),
+        (
+            _("Appeals"),
+            reverse("appeals:inbox"),
+            "bi-chat-square-text",
+            appeal_permissions.can_open(user),
         ),
         (
             _("Working-day calendar"),
@@ -46,6 +54,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     ]
     path = request.path
     return {
+        "unread_notifications": unread_count(user=user),
         "nav_items": [
             {
                 "label": label,
@@ -55,5 +64,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             }
             for label, url, icon, allowed in items
             if allowed
-        ]
+        ],
     }

@@ -31,6 +31,7 @@ STREETS = [
     ("370213010", "湘潭路街道", "central"),
     ("370213011", "九水街道", "east"),
 ]
+SERVICE_CENTRE = "jxj"
 DEPARTMENTS = [
     ("fgj", "区发展和改革局"),
     ("jxj", "区经济和信息化局"),
@@ -93,6 +94,8 @@ def build_org() -> dict[str, int]:
             code=code,
             name=name,
             sort_order=order,
+            # 区经济和信息化局 runs the 工业企业运行指挥部 and dispatches appeals
+            is_service_centre=code == SERVICE_CENTRE,
         )
     return {"org_units": 2 + len(STREETS), "zones": len(ZONES), "departments": len(DEPARTMENTS)}
 
@@ -150,3 +153,12 @@ def build(*, stdout: Any = None) -> None:
     enterprises = enterprise_demo.build()
     say(f"enterprises: {enterprises['created']} new, {enterprises['total']} in all")
     say(f"accounts: {build_accounts()}")
+    from qifu.appeals import demo as appeal_demo
+
+    appeals = appeal_demo.build()
+    say(
+        f"appeals: {appeals['created']} new, {appeals['total']} in all; "
+        f"{appeals['solved']} solved in {appeals['solved_categories']} categories, "
+        f"{appeals['staff']} department staff and "
+        f"{appeals['enterprise_accounts']} enterprise portal accounts added"
+    )

@@ -118,6 +118,14 @@ class Department(models.Model):
     code = models.SlugField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=100)
     is_active = models.BooleanField(_("active"), default=True)
+    is_service_centre = models.BooleanField(
+        _("enterprise service centre"),
+        default=False,
+        help_text=_(
+            "Its staff dispatch enterprise appeals with the district leaders (accept, return, "
+            "assign, approve extensions)."
+        ),
+    )
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
 
     class Meta:

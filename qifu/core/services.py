@@ -13,7 +13,7 @@ from qifu.core.models import DayKind, Department, Holiday, OrgUnit, Zone
 
 ORG_UNIT_FIELDS = ("code", "name", "level", "parent", "zone", "sort_order")
 ZONE_FIELDS = ("district", "code", "name", "sort_order")
-DEPARTMENT_FIELDS = ("district", "code", "name", "is_active", "sort_order")
+DEPARTMENT_FIELDS = ("district", "code", "name", "is_active", "is_service_centre", "sort_order")
 HOLIDAY_FIELDS = ("date", "kind", "name")
 
 # chinese-calendar names its holidays in English; the calendar table keeps the official names.

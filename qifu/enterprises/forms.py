@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from qifu.core.forms import bootstrap
 from qifu.enterprises import selectors
 from qifu.enterprises.models import Kind, Status
 from qifu.enterprises.validators import validate_credit_code, validate_industry_code
@@ -14,17 +15,6 @@ from qifu.lib import credit_code, industry
 from qifu.lib.xlsx import MAX_UPLOAD_BYTES
 
 _YES_NO = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
-
-
-def _bootstrap(form: forms.Form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.Select | forms.NullBooleanSelect):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control")
 
 
 class EnterpriseFilterForm(forms.Form):
@@ -58,7 +48,7 @@ class EnterpriseFilterForm(forms.Form):
         if len(streets) <= 1:  # a street clerk or an enterprise: nothing to choose
             del self.fields["street"]
             del self.fields["zone"]
-        _bootstrap(self)
+        bootstrap(self)
         self.fields["search"].widget.attrs["placeholder"] = _("e.g. 天路 or 9137…")
 
     def filters(self) -> dict[str, Any]:
@@ -112,7 +102,7 @@ class EnterpriseForm(forms.Form):
         self.fields["street"].queryset = selectors.streets_for_user(user=user)
         self.fields["park"].queryset = selectors.parks()
         self.fields["responsible_leader"].queryset = selectors.district_leaders_for_user(user=user)
-        _bootstrap(self)
+        bootstrap(self)
 
     def clean_credit_code(self) -> str:
         code = credit_code.normalise(self.cleaned_data["credit_code"])
@@ -144,7 +134,7 @@ class EnterpriseForm(forms.Form):
 
 class ContactForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=50)
-    title = forms.CharField(label=_("Title"), max_length=50, required=False)
+    title = forms.CharField(label=_("Job title"), max_length=50, required=False)
     phone = forms.RegexField(
         label=_("Phone"),
         max_length=30,
@@ -155,7 +145,7 @@ class ContactForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _bootstrap(self)
+        bootstrap(self)
 
 
 class ImportForm(forms.Form):
@@ -163,7 +153,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _bootstrap(self)
+        bootstrap(self)
         self.fields["file"].widget.attrs["accept"] = ".xlsx"
 
     def clean_file(self) -> Any:

@@ -128,3 +128,8 @@ def district_leaders_for_user(*, user: Any) -> QuerySet[Any]:
 def streets_none() -> QuerySet[OrgUnit]:
     """A placeholder queryset for serializer fields that are scoped per request."""
     return OrgUnit.objects.none()
+
+
+def enterprises_none() -> QuerySet[Enterprise]:
+    """A placeholder queryset for serializer fields that are scoped per request."""
+    return Enterprise.objects.none()

@@ -146,8 +146,8 @@ def test_the_list_page_issues_a_fixed_number_of_queries(
         AuditEventFactory(actor=leader if i % 2 else None, changes={"n": [i, i + 1]})
     client.force_login(auditor)
 
-    # session, user, count, page, action choices
-    with django_assert_num_queries(5):
+    # session, user, unread notifications (the bell), count, page, action choices
+    with django_assert_num_queries(6):
         response = client.get(URL)
 
     assert response.status_code == 200

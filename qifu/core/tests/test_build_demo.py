@@ -8,11 +8,13 @@ import pytest
 from django.core.management import call_command
 
 from qifu.accounts.models import Role, User
+from qifu.appeals.demo import STAFF_USERNAMES
 from qifu.audit.models import AuditEvent
 from qifu.core import services
 from qifu.core.demo import DEMO_USERNAMES
 from qifu.core.models import Department, Holiday, OrgUnit, Zone
 from qifu.enterprises.demo import LEADERS
+from qifu.enterprises.models import Enterprise
 
 pytestmark = pytest.mark.django_db
 
@@ -37,9 +39,12 @@ def test_build_demo_builds_the_district_and_the_demo_accounts(settings) -> None:
     assert OrgUnit.objects.count() == 13
     assert Zone.objects.count() == 3
     assert Department.objects.count() == 14
-    # the demo accounts, and the district's other leaders who are responsible for key enterprises
-    expected = set(DEMO_USERNAMES) | {username for username, _name in LEADERS}
-    assert sorted(User.objects.values_list("username", flat=True)) == sorted(expected)
+    # the demo accounts, the district's other leaders who are responsible for key enterprises,
+    # and the staff of the departments that handle appeals; enterprises' portal accounts aside
+    expected = set(DEMO_USERNAMES) | {u for u, _name in LEADERS} | set(STAFF_USERNAMES)
+    portal = Enterprise.objects.values("credit_code")
+    named = User.objects.exclude(username__in=portal).values_list("username", flat=True)
+    assert sorted(named) == sorted(expected)
     leader = User.objects.get(username="leader")
     assert leader.role == Role.DISTRICT_LEADER
     assert leader.org_unit.code == "370213"

@@ -139,6 +139,6 @@ def test_the_calendar_page_issues_a_fixed_number_of_queries(
     client.force_login(leader)
     client.get(URL, {"year": 2026})  # the calendar year is cached after the first page
 
-    # session, user, the year's days, covered years
-    with django_assert_num_queries(4):
+    # session, user, unread notifications (the bell), the year's days, covered years
+    with django_assert_num_queries(5):
         client.get(URL, {"year": 2026})

@@ -316,6 +316,7 @@ def test_the_leader_gets_the_fourteen_departments_of_the_district(api, leader) -
         "name": "区发展和改革局",
         "district": "370213",
         "is_active": True,
+        "is_service_centre": False,
         "sort_order": 0,
     }
 
