@@ -15,9 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from qifu.appeals import forms, permissions, selectors, services
 from qifu.core import selectors as core_selectors
+from qifu.core.downloads import xlsx_response
 from qifu.enterprises import selectors as enterprise_selectors
 from qifu.lib.similarity import most_similar
-from qifu.lib.xlsx import XLSX_MIME, write_table
+from qifu.lib.xlsx import write_table
 
 PAGE_SIZE = 30
 
@@ -105,10 +106,7 @@ def appeal_export(request: HttpRequest) -> HttpResponse:
         rows=rows,
         sheet=_("Appeals"),
     )
-    response = HttpResponse(content, content_type=XLSX_MIME)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="appeals-{stamp}.xlsx"'
-    return response
+    return xlsx_response(content, "appeals")
 
 
 @require_GET
@@ -438,6 +436,4 @@ def _stats_xlsx(figures: dict[str, Any], group: str) -> HttpResponse:
         rows=rows,
         sheet=_("Appeal figures"),
     )
-    response = HttpResponse(content, content_type=XLSX_MIME)
-    response["Content-Disposition"] = f'attachment; filename="appeal-figures-{group}.xlsx"'
-    return response
+    return xlsx_response(content, f"appeal-figures-{group}", stamped=False)

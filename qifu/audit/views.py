@@ -13,7 +13,8 @@ from qifu.accounts import permissions
 from qifu.audit import selectors
 from qifu.audit.forms import AuditFilterForm
 from qifu.audit.labels import action_label, role_label
-from qifu.lib.xlsx import XLSX_MIME, write_table
+from qifu.core.downloads import xlsx_response
+from qifu.lib.xlsx import write_table
 
 EXPORT_LIMIT = 50_000
 
@@ -81,7 +82,4 @@ def event_export(request: HttpRequest) -> HttpResponse:
         rows=rows,
         sheet=_("Audit log"),
     )
-    response = HttpResponse(content, content_type=XLSX_MIME)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.xlsx"'
-    return response
+    return xlsx_response(content, "audit")

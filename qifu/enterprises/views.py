@@ -8,10 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from qifu.core.downloads import xlsx_response
 from qifu.enterprises import imports, permissions, sections, selectors, services
 from qifu.enterprises.forms import (
     ContactForm,
@@ -23,7 +23,7 @@ from qifu.enterprises.forms import (
 from qifu.enterprises.timeline import describe
 from qifu.lib import industry
 from qifu.lib.masking import mask_phone
-from qifu.lib.xlsx import XLSX_MIME, WorkbookError
+from qifu.lib.xlsx import WorkbookError
 
 PAGE_SIZE = 30
 
@@ -91,10 +91,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 def enterprise_export(request: HttpRequest) -> HttpResponse:
     _form, enterprises, _ordering = _listing(request)
     content = imports.export_bytes(enterprises=enterprises[:EXPORT_LIMIT], user=request.user)
-    response = HttpResponse(content, content_type=XLSX_MIME)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="enterprises-{stamp}.xlsx"'
-    return response
+    return xlsx_response(content, "enterprises")
 
 
 @require_GET
@@ -257,6 +254,4 @@ def enterprise_import(request: HttpRequest) -> HttpResponse:
 def import_template(request: HttpRequest) -> HttpResponse:
     if not permissions.can_import(request.user):
         raise PermissionDenied
-    response = HttpResponse(imports.template_bytes(), content_type=XLSX_MIME)
-    response["Content-Disposition"] = 'attachment; filename="enterprise-template.xlsx"'
-    return response
+    return xlsx_response(imports.template_bytes(), "enterprise-template", stamped=False)
