@@ -103,7 +103,20 @@ def allowed(*, appeal: Appeal, action: str, user: Any) -> bool:
     return _is_actor(rule.who, user, appeal)
 
 
+def _in_scope(user: Any, enterprise: Any) -> bool:
+    """An official records appeals only for enterprises inside their own scope."""
+    from qifu.enterprises.selectors import enterprises_for_user
+
+    return enterprises_for_user(user=user).filter(pk=enterprise.pk).exists()
+
+
+def _in_district(user: Any, appeal: Appeal) -> bool:
+    return user.org_unit_id == appeal.enterprise.street.parent_id
+
+
 def _is_actor(who: str, user: Any, appeal: Appeal) -> bool:
+    if who in (DISPATCHER, LEADER) and not _in_district(user, appeal):
+        return False
     if who == DISPATCHER:
         return permissions.is_dispatcher(user)
     if who == LEAD:
@@ -308,7 +321,7 @@ def appeal_submit(
         if by.enterprise_id != enterprise.pk:
             raise PermissionDenied
         channel = "portal"
-    elif not permissions.can_submit(by):
+    elif not permissions.can_submit(by) or not _in_scope(by, enterprise):
         raise PermissionDenied
     elif channel == "portal":
         raise ValidationError({"channel": _("Say how the appeal reached you.")})

@@ -277,3 +277,25 @@ def test_without_a_token_each_submission_is_a_new_appeal(enterprise_user, tianlu
     submit(enterprise_user, tianlu)
 
     assert Appeal.objects.count() == 2
+
+
+def test_an_official_cannot_record_an_appeal_for_an_enterprise_outside_their_scope(
+    loushan_clerk, tianlu
+) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from qifu.appeals import services
+    from qifu.appeals.models import Appeal, Category
+
+    with pytest.raises(PermissionDenied):
+        services.appeal_submit(
+            by=loushan_clerk,
+            enterprise=tianlu,
+            kind="problem",
+            category=Category.objects.get(code="land"),
+            title="土地证",
+            description="说明",
+            channel="visit",
+        )
+
+    assert not Appeal.objects.filter(enterprise=tianlu).exists()

@@ -331,3 +331,16 @@ def test_the_demo_service_centre_is_the_economy_and_information_bureau(jxj_clerk
     assert jxj_clerk.department.name == "区经济和信息化局"
     assert jxj_clerk.department.is_service_centre is True
     assert department("zrj").is_service_centre is False
+
+
+def test_a_leader_of_another_district_can_neither_dispatch_nor_supervise(outsider, tianlu) -> None:
+    appeal = AppealFactory(enterprise=tianlu)
+
+    with pytest.raises(PermissionDenied):
+        services.appeal_accept(by=outsider, appeal=appeal)
+    with pytest.raises(PermissionDenied):
+        services.appeal_supervise(by=outsider, appeal=appeal, note="督办")
+
+    appeal.refresh_from_db()
+    assert appeal.status == Status.SUBMITTED
+    assert not appeal.supervised
