@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from qifu.accounts.models import Role, User
 from qifu.appeals import permissions
@@ -427,7 +428,7 @@ def appeal_accept(*, by: Any, appeal: Appeal, note: str = "") -> Appeal:
     _notify(
         _enterprise_users(appeal),
         appeal,
-        _("accepted"),
+        pgettext("notification", "accepted"),
         sms=_("Your appeal %(n)s has been accepted.") % {"n": appeal.number},
     )
     return appeal
@@ -445,7 +446,9 @@ def appeal_return(*, by: Any, appeal: Appeal, reason: str) -> Appeal:
     appeal.closed_at = timezone.now()
     appeal.save()
     _event(appeal=appeal, action="return", by=by, before=before, note=reason.strip())
-    _notify(_enterprise_users(appeal), appeal, _("returned"), body=reason.strip())
+    _notify(
+        _enterprise_users(appeal), appeal, pgettext("notification", "returned"), body=reason.strip()
+    )
     return appeal
 
 

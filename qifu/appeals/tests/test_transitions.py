@@ -344,3 +344,15 @@ def test_a_leader_of_another_district_can_neither_dispatch_nor_supervise(outside
     appeal.refresh_from_db()
     assert appeal.status == Status.SUBMITTED
     assert not appeal.supervised
+
+
+def test_the_enterprise_is_told_in_chinese_that_its_appeal_was_accepted(
+    leader, tianlu, enterprise_user
+) -> None:
+    from qifu.notices.models import Notification
+
+    appeal = AppealFactory(enterprise=tianlu)
+    services.appeal_accept(by=leader, appeal=appeal)
+
+    note = Notification.objects.get(user=enterprise_user, title__startswith=appeal.number)
+    assert note.title == f"{appeal.number} 已受理"
