@@ -25,7 +25,7 @@ from qifu.appeals.models import (
     Status,
 )
 from qifu.core import selectors as core_selectors
-from qifu.core.rest import Conflict
+from qifu.core.rest import Conflict, query_bool
 from qifu.enterprises import selectors as enterprise_selectors
 
 
@@ -213,10 +213,6 @@ class CategoryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return selectors.categories()
 
 
-def _bool(value: str | None) -> bool | None:
-    return {"true": True, "1": True, "false": False, "0": False}.get((value or "").lower())
-
-
 class AppealViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -240,7 +236,7 @@ class AppealViewSet(
         filters = {
             k: p.get(k, "") for k in ("status", "category", "department", "enterprise", "kind")
         }
-        filters["overdue"] = _bool(p.get("overdue"))
+        filters["overdue"] = query_bool(p.get("overdue"))
         qs = selectors.appeal_list_for_user(user=self.request.user, filters=filters)
         if self.action == "retrieve":
             qs = qs.prefetch_related("events__actor", "events__department")

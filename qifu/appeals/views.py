@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from qifu.appeals import forms, permissions, selectors, services
 from qifu.core import selectors as core_selectors
 from qifu.core.downloads import xlsx_response
+from qifu.core.forms import add_service_errors
 from qifu.enterprises import selectors as enterprise_selectors
 from qifu.lib.similarity import most_similar
 from qifu.lib.xlsx import write_table
@@ -157,7 +158,7 @@ def appeal_new(request: HttpRequest) -> HttpResponse:
                 attachments=values.get("attachments") or [],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             if created:
                 messages.success(
@@ -166,14 +167,6 @@ def appeal_new(request: HttpRequest) -> HttpResponse:
             return redirect("appeals:detail", pk=appeal.pk)
     status = 400 if data is not None else 200
     return render(request, "appeals/new.html", {"form": form}, status=status)
-
-
-def _form_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, msgs in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, msgs)
-    else:
-        form.add_error(None, error.messages)
 
 
 @require_GET

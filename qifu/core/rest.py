@@ -61,3 +61,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif not isinstance(response.data, dict) or "detail" not in response.data:
         response.data = {"detail": "；".join(_messages(response.data))}
     return response
+
+
+def query_bool(value: str | None) -> bool | None:
+    """A query-string flag: true/1 or false/0; anything else means "not filtered"."""
+    return {"true": True, "1": True, "false": False, "0": False}.get((value or "").lower())

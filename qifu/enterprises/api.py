@@ -11,6 +11,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 
+from qifu.core.rest import query_bool
 from qifu.enterprises import permissions as enterprise_permissions
 from qifu.enterprises import selectors, services
 from qifu.enterprises.models import Enterprise, Kind, Status
@@ -139,10 +140,6 @@ _filters = [
 ]
 
 
-def _bool(value: str | None) -> bool | None:
-    return {"true": True, "1": True, "false": False, "0": False}.get((value or "").lower())
-
-
 class EnterpriseViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -166,7 +163,7 @@ class EnterpriseViewSet(
             key: params.get(key, "")
             for key in ("search", "street", "zone", "section", "kind", "status")
         }
-        filters |= {key: _bool(params.get(key)) for key in ("is_above_scale", "is_key")}
+        filters |= {key: query_bool(params.get(key)) for key in ("is_above_scale", "is_key")}
         return selectors.enterprise_list_for_user(
             user=self.request.user, filters=filters, ordering=params.get("ordering", "name")
         )

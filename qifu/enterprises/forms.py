@@ -164,12 +164,3 @@ class ImportForm(forms.Form):
                 % {"limit": MAX_UPLOAD_BYTES // (1024 * 1024)}
             )
         return upload
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form, by field where the form has the field."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)

@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from qifu.core.downloads import xlsx_response
+from qifu.core.forms import add_service_errors
 from qifu.enterprises import imports, permissions, sections, selectors, services
 from qifu.enterprises.forms import (
     ContactForm,
     EnterpriseFilterForm,
     EnterpriseForm,
     ImportForm,
-    add_service_errors,
 )
 from qifu.enterprises.timeline import describe
 from qifu.lib import industry
