@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "qifu.enterprises",
     "qifu.notices",
     "qifu.appeals",
+    "qifu.stats",
 ]
 
 MIDDLEWARE = [
