@@ -223,6 +223,7 @@ SPECTACULAR_SETTINGS = {
         "EnterpriseStatusEnum": "qifu.enterprises.models.Status",
         "AppealKindEnum": "qifu.appeals.models.Kind",
         "AppealStatusEnum": "qifu.appeals.models.Status",
+        "SubmissionStatusEnum": "qifu.stats.models.SubmissionStatus",
     },
 }
 
@@ -237,6 +238,7 @@ CELERY_TASK_DEFAULT_QUEUE = "qifu"
 CELERY_BEAT_SCHEDULE = {
     "appeals-tick": {"task": "qifu.appeals.tasks.appeals_tick", "schedule": crontab(minute=5)},
     "outbox-send": {"task": "qifu.notices.tasks.outbox_send", "schedule": 60.0},
+    "stats-tick": {"task": "qifu.stats.tasks.stats_tick", "schedule": crontab(minute=15, hour=8)},
     "calendar-sync": {
         "task": "qifu.core.tasks.calendar_sync",
         "schedule": crontab(minute=30, hour=2, day_of_week=1),

@@ -43,11 +43,24 @@ class DataSet(models.Model):
     indicators = models.ManyToManyField(
         Indicator, related_name="datasets", verbose_name=_("indicators")
     )
+    industry_sections = models.CharField(
+        _("industry sections that report"),
+        max_length=20,
+        default="BCD",
+        help_text=_("GB/T 4754 sections, e.g. BCD: mining, manufacturing, utilities."),
+    )
+    opens_day = models.PositiveSmallIntegerField(
+        _("entry opens (day of the reporting month)"),
+        default=20,
+        help_text=_("Month-end flash figures may be entered from this day of the month."),
+    )
     deadline_day = models.PositiveSmallIntegerField(
-        _("deadline (day of the following month)"), default=8
+        _("deadline (day of the following month)"),
+        default=8,
+        help_text=_("Moved to the next working day when it falls on a day off."),
     )
     lock_after_days = models.PositiveSmallIntegerField(
-        _("entry locked this many days after the deadline"), default=5
+        _("entry locked this many working days after the deadline"), default=10
     )
 
     class Meta:
@@ -76,6 +89,10 @@ class Submission(models.Model):
         _("status"), max_length=10, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT
     )
     explanations = models.JSONField(_("explanations of soft rules"), default=dict, blank=True)
+    violations = models.JSONField(_("rule violations"), default=list, blank=True)
+    hard_violations = models.PositiveSmallIntegerField(_("hard violations"), default=0)
+    soft_violations = models.PositiveSmallIntegerField(_("soft violations"), default=0)
+    first_submitted_at = models.DateTimeField(_("first submitted"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -98,6 +115,30 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} {self.period}"
+
+
+class Listing(models.Model):
+    """An enterprise on the reporting list (名录) of a data set, from one period until another.
+
+    The list changes when enterprises grow into or fall out of "above scale", or stop operating:
+    the periods an enterprise was expected to report stay on record.
+    """
+
+    dataset = models.ForeignKey(DataSet, on_delete=models.PROTECT, related_name="listings")
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="stat_listings"
+    )
+    since = models.CharField(_("first period (YYYYMM)"), max_length=6)
+    until = models.CharField(_("last period (YYYYMM)"), max_length=6, blank=True)
+
+    class Meta:
+        verbose_name = _("listing")
+        verbose_name_plural = _("reporting list")
+        ordering = ["dataset_id", "enterprise_id", "since"]
+        indexes = [models.Index(fields=["dataset", "since", "until"], name="listing_periods")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.since}–{self.until}"
 
 
 class Value(models.Model):
@@ -213,3 +254,59 @@ class Approval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dataset_id} {self.period} {self.org_unit_id}"
+
+
+class Reopening(models.Model):
+    """Entry reopened after the lock date for the enterprises of an org unit, until a date."""
+
+    dataset = models.ForeignKey(DataSet, on_delete=models.PROTECT, related_name="reopenings")
+    period = models.CharField(_("period (YYYYMM)"), max_length=6)
+    org_unit = models.ForeignKey("core.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    until = models.DateField(_("open until"))
+    reason = models.CharField(_("reason"), max_length=300)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("reopened"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reopening")
+        verbose_name_plural = _("reopenings")
+        ordering = ["-opened_at"]
+
+    def __str__(self) -> str:
+        return f"{self.dataset_id} {self.period} {self.org_unit_id} → {self.until}"
+
+
+class ReminderKind(models.TextChoices):
+    BEFORE_DEADLINE = "before", _("Before the deadline (enterprise)")
+    AFTER_DEADLINE = "after", _("After the deadline (street)")
+    MANUAL = "manual", _("Sent by hand")
+
+
+class Reminder(models.Model):
+    """A reminder sent about a period, so that the periodic job sends each one once a day."""
+
+    dataset = models.ForeignKey(DataSet, on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(_("period (YYYYMM)"), max_length=6)
+    kind = models.CharField(_("kind"), max_length=6, choices=ReminderKind.choices)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    org_unit = models.ForeignKey(
+        "core.OrgUnit", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    sent_on = models.DateField(_("sent on"))
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dataset", "period", "kind", "enterprise", "org_unit", "sent_on"],
+                name="reminder_once_a_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.kind} {self.sent_on}"
