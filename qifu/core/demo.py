@@ -162,3 +162,11 @@ def build(*, stdout: Any = None) -> None:
         f"{appeals['staff']} department staff and "
         f"{appeals['enterprise_accounts']} enterprise portal accounts added"
     )
+    from qifu.stats import demo as stats_demo
+
+    stats = stats_demo.build()
+    say(
+        f"monthly figures: {stats['created']} new forms, {stats['submissions']} in all over "
+        f"{stats['periods']} periods, {stats['listed']} enterprises listed, "
+        f"{stats['approvals']} approvals"
+    )
