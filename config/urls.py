@@ -10,6 +10,7 @@ from qifu.audit import api as audit_api
 from qifu.core import api as core_api
 from qifu.core.admin import site as admin_site
 from qifu.enterprises import api as enterprises_api
+from qifu.stats import api as stats_api
 
 router = DefaultRouter()
 router.register("org-units", core_api.OrgUnitViewSet, basename="org-unit")
@@ -20,12 +21,20 @@ router.register("audit/events", audit_api.AuditEventViewSet, basename="audit-eve
 router.register("enterprises", enterprises_api.EnterpriseViewSet, basename="enterprise")
 router.register("appeals/categories", appeals_api.CategoryViewSet, basename="appeal-category")
 router.register("appeals", appeals_api.AppealViewSet, basename="appeal")
+router.register("stats/indicators", stats_api.IndicatorViewSet, basename="stats-indicator")
+router.register("stats/datasets", stats_api.DataSetViewSet, basename="stats-dataset")
+router.register("stats/submissions", stats_api.SubmissionViewSet, basename="stats-submission")
 
 api_urls = [
     path("auth/token/", accounts_api.TokenView.as_view(), name="api-token"),
     path("me/", accounts_api.MeView.as_view(), name="api-me"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("stats/approvals/", stats_api.ApprovalView.as_view(), name="api-stats-approvals"),
+    path(
+        "stats/completeness/", stats_api.CompletenessView.as_view(), name="api-stats-completeness"
+    ),
+    path("stats/rollup/", stats_api.RollupView.as_view(), name="api-stats-rollup"),
     *router.urls,
 ]
 
@@ -36,6 +45,7 @@ urlpatterns = [
     path("enterprises/", include("qifu.enterprises.urls")),
     path("appeals/", include("qifu.appeals.urls")),
     path("notifications/", include("qifu.notices.urls")),
+    path("stats/", include("qifu.stats.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin_site.urls),
     path("api/v1/", include(api_urls)),

@@ -12,6 +12,7 @@ from qifu.accounts import permissions
 from qifu.appeals import permissions as appeal_permissions
 from qifu.enterprises import permissions as enterprise_permissions
 from qifu.notices.selectors import unread_count
+from qifu.stats import permissions as stats_permissions
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -31,6 +32,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             reverse("appeals:inbox"),
             "bi-chat-square-text",
             appeal_permissions.can_open(user),
+        ),
+        (
+            _("Monthly data"),
+            reverse("stats:index"),
+            "bi-bar-chart-line",
+            stats_permissions.can_open(user),
         ),
         (
             _("Working-day calendar"),
