@@ -48,7 +48,7 @@ from qifu.enterprises import services as enterprise_services
 from qifu.enterprises.demo import NAMED
 from qifu.enterprises.models import Enterprise
 from qifu.enterprises.models import Status as EnterpriseStatus
-from qifu.stats import periods, services
+from qifu.stats import periods, seed, services
 from qifu.stats.models import (
     Approval,
     DataSet,
@@ -669,6 +669,7 @@ def _figures(
 @transaction.atomic
 def build(*, now: dt.datetime | None = None) -> dict[str, int]:
     """The monthly figures up to the current period of `now` (default: the clock); the counts."""
+    seed.install(Indicator, DataSet, ValidationRule)  # a flushed database loses the seeded set
     dataset = DataSet.objects.filter(code=DATASET).first()
     if dataset is None:
         return {"created": 0, **_counts(None)}

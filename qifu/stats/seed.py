@@ -1,5 +1,7 @@
 """The monthly set of 规上工业 and its audit rules, as the statistics bureau uses them."""
 
+from typing import Any
+
 # code, name, unit, kind, money, may be negative
 INDICATORS = [
     ("output", "工业总产值", "千元", "flow", True, False),
@@ -114,3 +116,46 @@ RULES = [
         "本月有工业总产值但用电量为零，请核对或说明原因。",
     ),
 ]
+
+
+def install(indicator_model: Any, dataset_model: Any, rule_model: Any) -> None:
+    """Add what is missing of the seeded set (idempotent; existing rows are left as edited).
+
+    Takes the model classes so that the data migration can pass its historical models.
+    """
+    indicators = []
+    for order, (code, name, unit, kind, money, negative) in enumerate(INDICATORS):
+        indicator, _created = indicator_model.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "unit": unit,
+                "kind": kind,
+                "is_money": money,
+                "may_be_negative": negative,
+                "sort_order": order,
+            },
+        )
+        indicators.append(indicator)
+    dataset, created = dataset_model.objects.get_or_create(
+        code=DATASET[0], defaults={"name": DATASET[1]}
+    )
+    if created:
+        dataset.indicators.add(*indicators)
+    for order, row in enumerate(RULES):
+        code, name, for_each, condition, left, operator, right, importance, missing, text = row
+        rule_model.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "for_each": for_each,
+                "condition": condition,
+                "left": left,
+                "operator": operator,
+                "right": right,
+                "importance": importance,
+                "missing_values": missing,
+                "instruction": text,
+                "sort_order": order,
+            },
+        )

@@ -2,48 +2,15 @@
 
 from django.db import migrations
 
-from qifu.stats.seed import DATASET, INDICATORS, RULES
+from qifu.stats.seed import install
 
 
 def seed(apps, schema_editor):
-    Indicator = apps.get_model("stats", "Indicator")
-    DataSet = apps.get_model("stats", "DataSet")
-    ValidationRule = apps.get_model("stats", "ValidationRule")
-    indicators = []
-    for order, (code, name, unit, kind, money, negative) in enumerate(INDICATORS):
-        indicator, _created = Indicator.objects.get_or_create(
-            code=code,
-            defaults={
-                "name": name,
-                "unit": unit,
-                "kind": kind,
-                "is_money": money,
-                "may_be_negative": negative,
-                "sort_order": order,
-            },
-        )
-        indicators.append(indicator)
-    dataset, _created = DataSet.objects.get_or_create(
-        code=DATASET[0], defaults={"name": DATASET[1]}
+    install(
+        apps.get_model("stats", "Indicator"),
+        apps.get_model("stats", "DataSet"),
+        apps.get_model("stats", "ValidationRule"),
     )
-    dataset.indicators.add(*indicators)
-    for order, row in enumerate(RULES):
-        code, name, for_each, condition, left, operator, right, importance, missing, text = row
-        ValidationRule.objects.get_or_create(
-            code=code,
-            defaults={
-                "name": name,
-                "for_each": for_each,
-                "condition": condition,
-                "left": left,
-                "operator": operator,
-                "right": right,
-                "importance": importance,
-                "missing_values": missing,
-                "instruction": text,
-                "sort_order": order,
-            },
-        )
 
 
 class Migration(migrations.Migration):
