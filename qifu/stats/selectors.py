@@ -135,8 +135,9 @@ def _street_q(unit: OrgUnit | Zone | None, prefix: str) -> Q:
 def expected_enterprises(
     *, dataset: DataSet, period: Period, unit: OrgUnit | Zone | None
 ) -> QuerySet[Enterprise]:
-    listed = Listing.objects.filter(_listed_q(dataset, period), enterprise=OuterRef("pk"))
-    return Enterprise.objects.filter(Exists(listed)).filter(_street_q(unit, ""))
+    # a plain IN (subquery) is evaluated once; a correlated EXISTS per row does not scale on SQLite
+    listed = Listing.objects.filter(_listed_q(dataset, period)).values("enterprise_id")
+    return Enterprise.objects.filter(pk__in=listed).filter(_street_q(unit, ""))
 
 
 def missing_enterprises(
@@ -208,11 +209,11 @@ def _by_street_counts(
     for row in expected:
         street = row["enterprise__street_id"]
         counts[street] = Completeness(key=str(street), name="", expected=row["n"])
-    listed = Listing.objects.filter(_listed_q(dataset, period), enterprise=OuterRef("enterprise"))
+    listed = Listing.objects.filter(_listed_q(dataset, period)).values("enterprise_id")
     end = _deadline_end(dataset, period)
     handed = (
         Submission.objects.filter(dataset=dataset, period=str(period))
-        .filter(Exists(listed))
+        .filter(enterprise_id__in=listed)
         .filter(_street_q(unit, "enterprise__"))
         .values("enterprise__street_id")
         .annotate(
