@@ -648,6 +648,9 @@ def completeness(request: HttpRequest) -> HttpResponse:
         "can_remind": permissions.can_remind(request.user) and not isinstance(unit, Zone),
         "zones": enterprise_selectors.zones_for_user(user=request.user),
         "zone_keep": [("zone", unit.pk)] if isinstance(unit, Zone) else None,
+        "parent": None
+        if isinstance(unit, Zone) or unit.parent_id is None
+        else selectors.units_for_user(user=request.user).filter(pk=unit.parent_id).first(),
         **_window(dataset, period),
         **_tabs(request, "completeness", period),
     }

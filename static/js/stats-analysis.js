@@ -51,7 +51,7 @@
     tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
     grid: { left: 50, right: 20, top: 20, bottom: 50 },
     xAxis: { type: "category", data: data.contribution.names, axisLabel: { interval: 0, rotate: 30 } },
-    yAxis: { type: "value", name: labels.contribution },
+    yAxis: { type: "value" },
     series: [{
       type: "bar", name: labels.contribution, data: data.contribution.values,
       itemStyle: { color: function (p) { return p.value < 0 ? "#198754" : "#a61b1b"; } }
