@@ -1071,7 +1071,7 @@ def count(client, url: str) -> int:
 PAGES = [
     ("licun_clerk", f"/stats/review/?period={PERIOD}", 7),
     ("stats_clerk", f"/stats/approvals/?period={PERIOD}", 9),
-    ("leader", f"/stats/completeness/?period={PERIOD}", 10),
+    ("leader", f"/stats/completeness/?period={PERIOD}", 11),
     ("leader", f"/stats/analysis/?period={PERIOD}", 21),
 ]
 
