@@ -9,21 +9,14 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from e2e.helpers import log_in
+
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
 ]
 
 TITLE = "新厂房房产证办理受阻"
-
-
-def log_in(page: Page, base: str, username: str, password: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(password)
-    page.get_by_test_id("login-submit").click()
-    expect(page).to_have_url(f"{base}/")
 
 
 def test_tianlu_submits_leader_assigns_zrj_replies_tianlu_rates_and_sees_it_closed(

@@ -9,18 +9,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from e2e.helpers import log_in
+
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
 ]
-
-
-def log_in(page: Page, base: str, username: str, password: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(password)
-    page.get_by_test_id("login-submit").click()
-    expect(page).to_have_url(f"{base}/")
 
 
 def log_out(page: Page) -> None:

@@ -12,19 +12,12 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from e2e.helpers import log_in
+
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
 ]
-
-
-def log_in(page: Page, base: str, username: str, password: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(password)
-    page.get_by_test_id("login-submit").click()
-    expect(page).to_have_url(f"{base}/")
 
 
 def figures_for_this_month() -> tuple[str, dict[str, tuple[Decimal, Decimal]]]:

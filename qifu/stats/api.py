@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -19,8 +20,8 @@ from rest_framework.views import APIView
 from qifu.core.models import Zone
 from qifu.core.rest import Conflict
 from qifu.enterprises import selectors as enterprise_selectors
+from qifu.stats import periods, selectors, services
 from qifu.stats import permissions as stats_permissions
-from qifu.stats import selectors, services
 from qifu.stats.models import DataSet, Indicator, Submission, Value
 from qifu.stats.periods import Period
 
@@ -386,6 +387,22 @@ def _unit_param(request: Any) -> Any:
     return unit
 
 
+def _figures_params(request: Any, *, analysis: bool) -> tuple[DataSet, Period, Any]:
+    """The data set, period and org unit (or zone) of a figures request; officials only.
+
+    Without `period`: for analysis the latest approved period, else the period open for entry.
+    """
+    if request.user.role == "enterprise_user":
+        raise ApiPermissionDenied()
+    params = request.query_params
+    dataset = _dataset(params.get("dataset"))
+    unit = _unit_param(request)
+    if params.get("period"):
+        return dataset, _period(params["period"]), unit
+    found = selectors.default_analysis_period(dataset=dataset, unit=unit) if analysis else None
+    return dataset, found or periods.current(dataset, timezone.localdate()), unit
+
+
 _UNIT_PARAMS = [
     OpenApiParameter("dataset", str),
     OpenApiParameter("period", str, description="YYYYMM"),
@@ -406,12 +423,7 @@ class CompletenessView(APIView):
 
     @extend_schema(parameters=_UNIT_PARAMS, responses={200: dict})
     def get(self, request: Any) -> Response:
-        if request.user.role == "enterprise_user":
-            raise ApiPermissionDenied()
-        params = request.query_params
-        dataset = _dataset(params.get("dataset"))
-        period = _period(params.get("period") or "")
-        unit = _unit_param(request)
+        dataset, period, unit = _figures_params(request, analysis=False)
         figures = selectors.completeness(dataset=dataset, period=period, unit=unit)
         missing = selectors.missing_enterprises(dataset=dataset, period=period, unit=unit)
 
@@ -478,13 +490,8 @@ class RollupView(APIView):
         parameters=[*_UNIT_PARAMS, OpenApiParameter("indicator", str)], responses={200: dict}
     )
     def get(self, request: Any) -> Response:
-        if request.user.role == "enterprise_user":
-            raise ApiPermissionDenied()
-        params = request.query_params
-        dataset = _dataset(params.get("dataset"))
-        period = _period(params.get("period") or "")
-        unit = _unit_param(request)
-        code = params.get("indicator") or "output"
+        dataset, period, unit = _figures_params(request, analysis=True)
+        code = request.query_params.get("indicator") or "output"
         indicator = dataset.indicators.filter(code=code).first()
         if indicator is None:
             raise ApiValidationError(

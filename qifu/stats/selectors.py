@@ -486,26 +486,23 @@ def rollup(
     by_child = total_of(now, child_key)
     ly_child = total_of(last_year, child_key)
     lm_child = total_of(last_month, child_key)
-    comparable = (
-        arithmetic.comparable(
+
+    def contributions(column: str) -> arithmetic.Rollup | None:
+        """The children's comparable `column` ("ytd" or "month") and their contributions."""
+        if not children:
+            return None
+        return arithmetic.comparable(
             arithmetic.Row(
-                key=str(key), group=str(key), current=figures.ytd_current, base=figures.ytd_base
+                key=str(key),
+                group=str(key),
+                current=getattr(figures, f"{column}_current"),
+                base=getattr(figures, f"{column}_base"),
             )
             for key, figures in by_child.items()
         )
-        if children
-        else None
-    )
-    month_comparable = (
-        arithmetic.comparable(
-            arithmetic.Row(
-                key=str(key), group=str(key), current=figures.month_current, base=figures.month_base
-            )
-            for key, figures in by_child.items()
-        )
-        if children
-        else None
-    )
+
+    comparable = contributions("ytd")
+    month_comparable = contributions("month")
     result["children"] = []
     for child in children:
         figures = by_child.get(child.pk, Figures())

@@ -4,6 +4,7 @@ board, completeness and the analysis with its Excel and Word downloads."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 from typing import Any
 
@@ -70,6 +71,25 @@ def _period(request: HttpRequest, default: Period, source: Any = None) -> Period
         raise BadInput(error.messages[0]) from None
 
 
+def _current(request: HttpRequest, source: Any = None) -> tuple[DataSet, Period]:
+    """The data set and period asked for (default: the period now open for entry)."""
+    dataset = _dataset(request)
+    return dataset, _period(request, periods.current(dataset, timezone.localdate()), source)
+
+
+def answers_bad_input(view: Any) -> Any:
+    """A query or form parameter that cannot be used is answered 400 with its message."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except BadInput as error:
+            return _bad(request, str(error))
+
+    return wrapped
+
+
 def _unit(request: HttpRequest, source: Any = None) -> OrgUnit | Zone:
     """?org_unit= (in scope), ?zone= (of the user's district), or the user's own unit."""
     params = source if source is not None else request.GET
@@ -126,6 +146,7 @@ def _recent(dataset: DataSet) -> list[Period]:
 
 @require_GET
 @login_required
+@answers_bad_input
 def index(request: HttpRequest) -> HttpResponse:
     _require_open(request)
     user = request.user
@@ -216,6 +237,7 @@ def _form_rows(
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@answers_bad_input
 def form(request: HttpRequest, period: str) -> HttpResponse:
     _require_open(request)
     try:
@@ -377,6 +399,7 @@ def _detail(
 
 @require_GET
 @login_required
+@answers_bad_input
 def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_open(request)
     return _detail(request, selectors.submission_get_for_user(user=request.user, pk=pk))
@@ -384,6 +407,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+@answers_bad_input
 def submission_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     _require_open(request)
     submission = selectors.submission_get_for_user(user=request.user, pk=pk)
@@ -433,15 +457,12 @@ def _street_for_review(request: HttpRequest) -> OrgUnit:
 
 @require_GET
 @login_required
+@answers_bad_input
 def review(request: HttpRequest) -> HttpResponse:
     _require_open(request)
     if request.user.role == Role.ENTERPRISE_USER:
         raise PermissionDenied
-    try:
-        dataset = _dataset(request)
-        period = _period(request, periods.current(dataset, timezone.localdate()))
-    except BadInput as error:
-        return _bad(request, str(error))
+    dataset, period = _current(request)
     street = _street_for_review(request)
     expected = list(
         selectors.expected_enterprises(dataset=dataset, period=period, unit=street).order_by("name")
@@ -488,18 +509,16 @@ def review(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
+@answers_bad_input
 def accept_all(request: HttpRequest) -> HttpResponse:
     _require_open(request)
     if request.user.role != Role.STREET_STAFF:
         raise PermissionDenied
+    dataset, period = _current(request, request.POST)
     try:
-        dataset = _dataset(request)
-        period = _period(request, periods.current(dataset, timezone.localdate()), request.POST)
         count = services.accept_all(
             by=request.user, dataset=dataset, period=period, street=request.user.org_unit
         )
-    except BadInput as error:
-        return _bad(request, str(error))
     except services.TransitionError as error:
         messages.error(request, str(error))
         return redirect(reverse("stats:review") + f"?period={period}")
@@ -545,28 +564,22 @@ def _board(
 
 @require_GET
 @login_required
+@answers_bad_input
 def approval_board(request: HttpRequest) -> HttpResponse:
     _require_open(request)
     if request.user.role in (Role.ENTERPRISE_USER, Role.STREET_STAFF):
         raise PermissionDenied
-    try:
-        dataset = _dataset(request)
-        period = _period(request, periods.current(dataset, timezone.localdate()))
-    except BadInput as error:
-        return _bad(request, str(error))
+    dataset, period = _current(request)
     return _board(request, dataset, period)
 
 
 @require_POST
 @login_required
+@answers_bad_input
 def approval_action(request: HttpRequest, unit: int) -> HttpResponse:
     _require_open(request)
     org_unit = selectors.unit_get_for_user(user=request.user, pk=unit)
-    try:
-        dataset = _dataset(request)
-        period = _period(request, periods.current(dataset, timezone.localdate()), request.POST)
-    except BadInput as error:
-        return _bad(request, str(error))
+    dataset, period = _current(request, request.POST)
     action = request.POST.get("action")
     try:
         if action == "approve":
@@ -588,17 +601,15 @@ def approval_action(request: HttpRequest, unit: int) -> HttpResponse:
 
 @require_POST
 @login_required
+@answers_bad_input
 def reopen(request: HttpRequest) -> HttpResponse:
     _require_open(request)
+    dataset, period = _current(request, request.POST)
+    org_unit = _unit(request, request.POST)
+    if isinstance(org_unit, Zone):
+        raise BadInput(_("Reopen entry for a street or the district."))
     try:
-        dataset = _dataset(request)
-        period = _period(request, periods.current(dataset, timezone.localdate()), request.POST)
-        org_unit = _unit(request, request.POST)
-        if isinstance(org_unit, Zone):
-            raise BadInput(_("Reopen entry for a street or the district."))
         until = dt.date.fromisoformat(request.POST.get("until", ""))
-    except BadInput as error:
-        return _bad(request, str(error))
     except ValueError:
         return _bad(request, _("Enter the date as YYYY-MM-DD."))
     try:
@@ -625,15 +636,12 @@ def reopen(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
+@answers_bad_input
 def completeness(request: HttpRequest) -> HttpResponse:
     _require_open(request)
     if request.user.role == Role.ENTERPRISE_USER:
         raise PermissionDenied
-    try:
-        dataset = _dataset(request)
-        period = _period(request, periods.current(dataset, timezone.localdate()))
-    except BadInput as error:
-        return _bad(request, str(error))
+    dataset, period = _current(request)
     unit = _unit(request)
     figures = selectors.completeness(dataset=dataset, period=period, unit=unit)
     missing = list(selectors.missing_enterprises(dataset=dataset, period=period, unit=unit)[:300])
@@ -659,14 +667,11 @@ def completeness(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
+@answers_bad_input
 def remind(request: HttpRequest) -> HttpResponse:
     _require_open(request)
-    try:
-        dataset = _dataset(request)
-        period = _period(request, periods.current(dataset, timezone.localdate()), request.POST)
-        unit = _unit(request, request.POST)
-    except BadInput as error:
-        return _bad(request, str(error))
+    dataset, period = _current(request, request.POST)
+    unit = _unit(request, request.POST)
     if isinstance(unit, Zone):
         return _bad(request, _("Send reminders for a street or the district."))
     sent = services.remind(by=request.user, dataset=dataset, period=period, org_unit=unit)
@@ -708,14 +713,12 @@ def _unit_query(unit: OrgUnit | Zone) -> str:
 
 @require_GET
 @login_required
+@answers_bad_input
 def analysis(request: HttpRequest) -> HttpResponse:
     _require_open(request)
     if request.user.role == Role.ENTERPRISE_USER:
         raise PermissionDenied
-    try:
-        dataset, period, unit, indicator = _analysis_params(request)
-    except BadInput as error:
-        return _bad(request, str(error))
+    dataset, period, unit, indicator = _analysis_params(request)
     result = selectors.rollup(
         dataset=dataset, period=period, unit=unit, indicator=indicator, with_enterprises=True
     )
@@ -776,14 +779,12 @@ def analysis(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
+@answers_bad_input
 def rollup_export(request: HttpRequest) -> HttpResponse:
     _require_open(request)
     if request.user.role == Role.ENTERPRISE_USER:
         raise PermissionDenied
-    try:
-        dataset, period, unit, indicator = _analysis_params(request)
-    except BadInput as error:
-        return _bad(request, str(error))
+    dataset, period, unit, indicator = _analysis_params(request)
     result = selectors.rollup(
         dataset=dataset, period=period, unit=unit, indicator=indicator, with_enterprises=True
     )
@@ -800,14 +801,12 @@ def rollup_export(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
+@answers_bad_input
 def brief(request: HttpRequest) -> HttpResponse:
     _require_open(request)
     if request.user.role == Role.ENTERPRISE_USER:
         raise PermissionDenied
-    try:
-        dataset, period, unit, _indicator = _analysis_params(request)
-    except BadInput as error:
-        return _bad(request, str(error))
+    dataset, period, unit, _indicator = _analysis_params(request)
     content = briefs.brief_document(dataset=dataset, period=period, unit=unit)
     response = HttpResponse(
         content,
@@ -825,15 +824,12 @@ def brief(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
+@answers_bad_input
 def sheet_download(request: HttpRequest) -> HttpResponse:
     _require_open(request)
     if request.user.role == Role.ENTERPRISE_USER:
         raise PermissionDenied
-    try:
-        dataset = _dataset(request)
-        period = _period(request, periods.current(dataset, timezone.localdate()))
-    except BadInput as error:
-        return _bad(request, str(error))
+    dataset, period = _current(request)
     unit = _unit(request)
     enterprises = list(
         selectors.expected_enterprises(dataset=dataset, period=period, unit=unit)
@@ -848,19 +844,12 @@ def sheet_download(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@answers_bad_input
 def sheet_import(request: HttpRequest) -> HttpResponse:
     _require_open(request)
     if not permissions.can_import(request.user):
         raise PermissionDenied
-    try:
-        dataset = _dataset(request)
-        period = _period(
-            request,
-            periods.current(dataset, timezone.localdate()),
-            request.POST if request.method == "POST" else None,
-        )
-    except BadInput as error:
-        return _bad(request, str(error))
+    dataset, period = _current(request, request.POST if request.method == "POST" else None)
     context: dict[str, Any] = {
         "dataset": dataset,
         "period": period,

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from qifu.accounts.models import Role
@@ -20,7 +21,7 @@ from qifu.core.models import Level, OrgUnit
 from qifu.core.tests.helpers import is_chinese, zh
 from qifu.enterprises.tests.factories import EnterpriseFactory
 from qifu.notices.models import Notification
-from qifu.stats import services
+from qifu.stats import periods, services
 from qifu.stats.models import (
     Approval,
     DataSet,
@@ -678,8 +679,11 @@ def test_completeness_of_a_street_a_zone_and_a_bad_period(
     assert above.status_code == 404
     assert zone["zone"] is True
     assert zone["expected"] == 1
-    assert bad.status_code == none.status_code == 400
+    assert bad.status_code == 400
     assert "period" in bad.json()["errors"]
+    # without a period: the one open for entry today
+    assert none.status_code == 200
+    assert none.json()["period"] == str(periods.current(ds, timezone.localdate()))
     assert enterprise.status_code == 403
 
 
@@ -784,11 +788,24 @@ def test_the_rollup_of_a_zone_and_of_a_street_clerk(
     assert above.status_code == 404
 
 
+def test_rollup_without_a_period_reads_the_latest_approved_one(
+    api, leader, ds, two_streets, district
+) -> None:
+    for street in OrgUnit.objects.filter(parent=district):
+        Approval.objects.create(dataset=ds, period=PERIOD, org_unit=street, approved_by=leader)
+    Approval.objects.create(dataset=ds, period=PERIOD, org_unit=district, approved_by=leader)
+    api.force_authenticate(leader)
+
+    response = api.get(f"{API}/rollup/?org_unit={district.pk}&indicator=output")
+
+    assert response.status_code == 200
+    assert response.json()["period"] == PERIOD
+
+
 @pytest.mark.parametrize(
     ("query", "field"),
     [
         ("period=2026-13&indicator=output", "period"),
-        ("indicator=output", "period"),
         (f"period={PERIOD}&indicator=nosuch", "indicator"),
         (f"period={PERIOD}&dataset=nosuch", "dataset"),
     ],
