@@ -7,6 +7,8 @@ Money is stored in 千元 as the statistical forms have it, and shown in 万元 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -52,15 +54,19 @@ class DataSet(models.Model):
     opens_day = models.PositiveSmallIntegerField(
         _("entry opens (day of the reporting month)"),
         default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
         help_text=_("Month-end flash figures may be entered from this day of the month."),
     )
     deadline_day = models.PositiveSmallIntegerField(
         _("deadline (day of the following month)"),
         default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
         help_text=_("Moved to the next working day when it falls on a day off."),
     )
     lock_after_days = models.PositiveSmallIntegerField(
-        _("entry locked this many working days after the deadline"), default=10
+        _("entry locked this many working days after the deadline"),
+        default=10,
+        validators=[MaxValueValidator(60)],
     )
 
     class Meta:
@@ -229,6 +235,19 @@ class ValidationRule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """Refuse a rule that cannot be evaluated, with the reason."""
+        from qifu.lib import expressions
+
+        try:
+            expressions.validate_rule(
+                self, indicator_codes=Indicator.objects.values_list("code", flat=True)
+            )
+        except expressions.ExpressionError as error:
+            raise ValidationError(
+                _("The rule cannot be evaluated: %(error)s") % {"error": error}
+            ) from None
 
 
 class Approval(models.Model):

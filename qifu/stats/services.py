@@ -829,10 +829,6 @@ def dataset_save(*, by: Any, dataset: DataSet | None = None, **values: Any) -> D
 
     chosen = values.pop("indicators", None)
     obj = dataset or DataSet()
-    if not 1 <= int(values.get("deadline_day", obj.deadline_day)) <= 28:
-        raise ValidationError({"deadline_day": _("Choose a day from 1 to 28.")})
-    if not 1 <= int(values.get("opens_day", obj.opens_day)) <= 28:
-        raise ValidationError({"opens_day": _("Choose a day from 1 to 28.")})
     save_with_audit(
         by=by,
         obj=obj,
@@ -857,21 +853,10 @@ def dataset_save(*, by: Any, dataset: DataSet | None = None, **values: Any) -> D
 
 @transaction.atomic
 def rule_save(*, by: Any, rule: ValidationRule | None = None, **values: Any) -> ValidationRule:
-    """A validation rule, refused unless every expression can be evaluated."""
+    """A validation rule, refused (ValidationError) unless every expression can be evaluated."""
     from qifu.audit.services import save_with_audit
 
-    obj = rule or ValidationRule()
-
-    def check(candidate: ValidationRule) -> None:
-        try:
-            expressions.validate_rule(
-                candidate, indicator_codes=Indicator.objects.values_list("code", flat=True)
-            )
-        except expressions.ExpressionError as error:
-            raise ValidationError(
-                _("The rule cannot be evaluated: %(error)s") % {"error": error}
-            ) from None
-
+    obj = rule or ValidationRule()  # the model's clean() refuses what cannot be evaluated
     save_with_audit(
         by=by,
         obj=obj,
@@ -879,6 +864,5 @@ def rule_save(*, by: Any, rule: ValidationRule | None = None, **values: Any) -> 
         fields=RULE_FIELDS,
         action="stats_rule",
         values=values,
-        prepare=check,
     )
     return obj

@@ -51,6 +51,13 @@ def _require_open(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
+def _require_official(request: HttpRequest) -> None:
+    """The pages of reviewers and readers of figures: not the enterprise's own portal."""
+    _require_open(request)
+    if request.user.role == Role.ENTERPRISE_USER:
+        raise PermissionDenied
+
+
 def _dataset(request: HttpRequest) -> DataSet:
     code = request.GET.get("dataset") or request.POST.get("dataset")
     if code:
@@ -459,9 +466,7 @@ def _street_for_review(request: HttpRequest) -> OrgUnit:
 @login_required
 @answers_bad_input
 def review(request: HttpRequest) -> HttpResponse:
-    _require_open(request)
-    if request.user.role == Role.ENTERPRISE_USER:
-        raise PermissionDenied
+    _require_official(request)
     dataset, period = _current(request)
     street = _street_for_review(request)
     expected = list(
@@ -638,9 +643,7 @@ def reopen(request: HttpRequest) -> HttpResponse:
 @login_required
 @answers_bad_input
 def completeness(request: HttpRequest) -> HttpResponse:
-    _require_open(request)
-    if request.user.role == Role.ENTERPRISE_USER:
-        raise PermissionDenied
+    _require_official(request)
     dataset, period = _current(request)
     unit = _unit(request)
     figures = selectors.completeness(dataset=dataset, period=period, unit=unit)
@@ -715,9 +718,7 @@ def _unit_query(unit: OrgUnit | Zone) -> str:
 @login_required
 @answers_bad_input
 def analysis(request: HttpRequest) -> HttpResponse:
-    _require_open(request)
-    if request.user.role == Role.ENTERPRISE_USER:
-        raise PermissionDenied
+    _require_official(request)
     dataset, period, unit, indicator = _analysis_params(request)
     result = selectors.rollup(
         dataset=dataset, period=period, unit=unit, indicator=indicator, with_enterprises=True
@@ -781,9 +782,7 @@ def analysis(request: HttpRequest) -> HttpResponse:
 @login_required
 @answers_bad_input
 def rollup_export(request: HttpRequest) -> HttpResponse:
-    _require_open(request)
-    if request.user.role == Role.ENTERPRISE_USER:
-        raise PermissionDenied
+    _require_official(request)
     dataset, period, unit, indicator = _analysis_params(request)
     result = selectors.rollup(
         dataset=dataset, period=period, unit=unit, indicator=indicator, with_enterprises=True
@@ -803,9 +802,7 @@ def rollup_export(request: HttpRequest) -> HttpResponse:
 @login_required
 @answers_bad_input
 def brief(request: HttpRequest) -> HttpResponse:
-    _require_open(request)
-    if request.user.role == Role.ENTERPRISE_USER:
-        raise PermissionDenied
+    _require_official(request)
     dataset, period, unit, _indicator = _analysis_params(request)
     content = briefs.brief_document(dataset=dataset, period=period, unit=unit)
     response = HttpResponse(
@@ -826,9 +823,7 @@ def brief(request: HttpRequest) -> HttpResponse:
 @login_required
 @answers_bad_input
 def sheet_download(request: HttpRequest) -> HttpResponse:
-    _require_open(request)
-    if request.user.role == Role.ENTERPRISE_USER:
-        raise PermissionDenied
+    _require_official(request)
     dataset, period = _current(request)
     unit = _unit(request)
     enterprises = list(
