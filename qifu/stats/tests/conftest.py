@@ -12,11 +12,14 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from qifu.accounts.models import Role, User
 from qifu.accounts.tests.factories import UserFactory
-from qifu.core.models import OrgUnit
+from qifu.core.models import Level, OrgUnit
+from qifu.core.tests.helpers import zh
 from qifu.enterprises.models import Enterprise
 from qifu.enterprises.tests.factories import EnterpriseFactory
 from qifu.stats import services
@@ -46,6 +49,7 @@ VALID: dict[str, tuple[int, int]] = {
     "employees": (200, 200),
     "electricity": (30, 90),
 }
+COLUMNS = ("month", "ytd", "base_month", "base_ytd")
 
 
 class Clock:
@@ -74,6 +78,12 @@ def dataset(db) -> DataSet:
 def tjj(district) -> User:
     # 统计局 staff of 李沧区: approves streets and the district, reopens entry
     return UserFactory(username="tjj", role=Role.STATISTICS_STAFF, org_unit=district)
+
+
+@pytest.fixture
+def listed(dataset, tianlu, ruifeng) -> None:
+    """天路集团 (李村) and 瑞丰气体 (楼山) are on the reporting list (test_services has its own)."""
+    list_on(dataset, tianlu, ruifeng)
 
 
 def indicator(code: str) -> Indicator:
@@ -105,25 +115,26 @@ def entries(**changes: dict[str, Any]) -> list[dict[str, Any]]:
 def form(
     dataset: DataSet,
     one: Enterprise,
-    period: Period | str,
-    figures: dict[str, tuple[Any, ...]],
+    period: Period | str = PERIOD,
+    figures: dict[str, tuple[Any, ...]] | None = None,
     status: str = SubmissionStatus.ACCEPTED,
     **extra: Any,
 ) -> Submission:
-    """A form written straight to the database: {code: (month, ytd[, base_month, base_ytd])}."""
+    """A form written straight to the database: {code: (month, ytd[, base_month, base_ytd])};
+    without figures, the valid form of VALID."""
+    figures = VALID if figures is None else figures
     submission = Submission.objects.create(
         dataset=dataset, enterprise=one, period=str(period), status=status, **extra
     )
-    for code, numbers in figures.items():
-        month, ytd, base_month, base_ytd = [*numbers, None, None][:4]
-        Value.objects.create(
+    indicators = Indicator.objects.in_bulk(list(figures), field_name="code")
+    Value.objects.bulk_create(
+        Value(
             submission=submission,
-            indicator=indicator(code),
-            month=_decimal(month),
-            ytd=_decimal(ytd),
-            base_month=_decimal(base_month),
-            base_ytd=_decimal(base_ytd),
+            indicator=indicators[code],
+            **dict(zip(COLUMNS, map(_decimal, numbers), strict=False)),
         )
+        for code, numbers in figures.items()
+    )
     return submission
 
 
@@ -137,6 +148,43 @@ def approve(dataset: DataSet, period: Period | str, unit: OrgUnit, by: User) -> 
     return Approval.objects.create(
         dataset=dataset, period=str(period), org_unit=unit, approved_by=by
     )
+
+
+def approve_other_streets(dataset: DataSet, district: OrgUnit, by: User, but: OrgUnit) -> None:
+    """Every street of `district` but one approved for PERIOD."""
+    streets = OrgUnit.objects.filter(parent=district, level=Level.STREET).exclude(pk=but.pk)
+    for street in streets:
+        approve(dataset, PERIOD, street, by)
+
+
+def status_of(submission: Submission | int) -> str:
+    """The status of a form as the database has it now."""
+    pk = submission if isinstance(submission, int) else submission.pk
+    return Submission.objects.values_list("status", flat=True).get(pk=pk)
+
+
+def not_a_period(value: str) -> str:
+    """The message of a bad period, as the pages and the API show it in Chinese."""
+    source = "“%(value)s” is not a period: write the year and month as YYYYMM, e.g. 202610."
+    return zh(source) % {"value": value}
+
+
+def grow(dataset: DataSet, n: int, streets: list[OrgUnit], **more: tuple[Any, ...]) -> None:
+    """n more listed enterprises with accepted forms of output (and `more` figures), spread over
+    the streets."""
+    for i in range(n):
+        one = enterprise(streets[i % len(streets)])
+        list_on(dataset, one)
+        form(dataset, one, figures={"output": (100 + i, 300 + i, 90, 280), **more})
+
+
+def count_queries(client: Any, url: str) -> int:
+    """The queries of a GET of `url` by a test client (of the pages or of the API), warmed up."""
+    client.get(url)  # warm up: the calendar's years are cached after the first request
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
 
 
 def _decimal(value: Any) -> Decimal | None:

@@ -5,53 +5,42 @@ wrong role, 401 for anonymous callers; errors carry a `detail` message and field
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from qifu.accounts.models import Role
-from qifu.accounts.tests.factories import UserFactory
-from qifu.core.models import Level, OrgUnit
-from qifu.core.tests.helpers import is_chinese, zh
-from qifu.enterprises.tests.factories import EnterpriseFactory
+from qifu.core.models import OrgUnit
+from qifu.core.tests.helpers import is_chinese
 from qifu.notices.models import Notification
-from qifu.stats import periods, services
-from qifu.stats.models import (
-    Approval,
-    DataSet,
-    Indicator,
-    Listing,
-    Submission,
-    SubmissionStatus,
-    Value,
+from qifu.stats import periods
+from qifu.stats.models import Approval, Submission, SubmissionStatus
+from qifu.stats.tests import conftest
+from qifu.stats.tests.conftest import (
+    VALID,
+    approve,
+    approve_other_streets,
+    count_queries,
+    enterprise,
+    entries,
+    form,
+    grow,
+    list_on,
+    not_a_period,
+    status_of,
 )
 
-pytestmark = pytest.mark.django_db
+# the services' clock reads 2026-03-25 (`clock`), when entry for March 2026 is open
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
-TODAY = dt.date(2026, 3, 25)  # entry for March 2026 is open (from 2026-03-20)
-PERIOD = "202603"
+PERIOD = str(conftest.PERIOD)
 DATASET = "industry-monthly"
 API = "/api/v1/stats"
 SUBMISSIONS = f"{API}/submissions/"
 APPROVALS = f"{API}/approvals/"
 
-VALID: dict[str, tuple[int, int]] = {
-    "output": (1000, 3000),
-    "sales": (950, 2850),
-    "export": (100, 300),
-    "revenue": (1100, 3300),
-    "cost": (900, 2700),
-    "profit": (50, 150),
-    "vat": (20, 60),
-    "employees": (200, 200),
-    "electricity": (30, 90),
-}
 ROLLUP_FIELDS = {
     "month",
     "ytd",
@@ -69,69 +58,9 @@ ROLLUP_FIELDS = {
 # --- fixtures and builders --------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def _today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(services, "_today", lambda: TODAY)
-
-
 @pytest.fixture
 def api() -> APIClient:
     return APIClient()
-
-
-@pytest.fixture
-def ds(db) -> DataSet:
-    return DataSet.objects.get(code=DATASET)
-
-
-@pytest.fixture
-def stats_clerk(district):
-    # 统计局 staff of 李沧区: approves streets and the district
-    return UserFactory(username="stats_clerk", role=Role.STATISTICS_STAFF, org_unit=district)
-
-
-@pytest.fixture
-def listed(ds, tianlu, ruifeng) -> None:
-    for one in (tianlu, ruifeng):
-        Listing.objects.create(dataset=ds, enterprise=one, since="202001")
-
-
-def make_form(
-    ds: DataSet,
-    enterprise: Any,
-    figures: dict[str, tuple[Any, ...]] | None = None,
-    *,
-    period: str = PERIOD,
-    status: str = SubmissionStatus.ACCEPTED,
-) -> Submission:
-    """A form written straight to the database: {code: (month, ytd[, base_month, base_ytd])}."""
-    figures = figures if figures is not None else VALID
-    submission = Submission.objects.create(
-        dataset=ds, enterprise=enterprise, period=period, status=status
-    )
-    codes = {i.code: i for i in Indicator.objects.filter(code__in=list(figures))}
-    Value.objects.bulk_create(
-        Value(
-            submission=submission,
-            indicator=codes[code],
-            **{
-                column: None if number is None else Decimal(str(number))
-                for column, number in zip(
-                    ("month", "ytd", "base_month", "base_ytd"), numbers, strict=False
-                )
-            },
-        )
-        for code, numbers in figures.items()
-    )
-    return submission
-
-
-def entries(**changes: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every valid value; `sales={"ytd": "2000"}` changes columns of one indicator."""
-    return [
-        {"indicator": code, "month": str(month), "ytd": str(ytd), **changes.get(code, {})}
-        for code, (month, ytd) in VALID.items()
-    ]
 
 
 def draft(enterprise: Any, **extra: Any) -> dict[str, Any]:
@@ -153,10 +82,6 @@ def action(submission: Any, name: str) -> str:
     return f"{one(submission)}{name}/"
 
 
-def status_of(pk: int) -> str:
-    return Submission.objects.values_list("status", flat=True).get(pk=pk)
-
-
 def approval(unit: OrgUnit, period: str = PERIOD) -> dict[str, Any]:
     return {"dataset": DATASET, "period": period, "org_unit": unit.pk}
 
@@ -164,8 +89,8 @@ def approval(unit: OrgUnit, period: str = PERIOD) -> dict[str, Any]:
 # --- who may call it --------------------------------------------------------------------------
 
 
-def test_anonymous_is_refused_with_401(api, listed, ds, tianlu, district) -> None:
-    submission = make_form(ds, tianlu, status=SubmissionStatus.SUBMITTED)
+def test_anonymous_is_refused_with_401(api, listed, dataset, tianlu, district) -> None:
+    submission = form(dataset, tianlu, status=SubmissionStatus.SUBMITTED)
 
     for response in (
         api.get(f"{API}/indicators/"),
@@ -185,9 +110,9 @@ def test_anonymous_is_refused_with_401(api, listed, ds, tianlu, district) -> Non
 
 @pytest.mark.parametrize("who", ["no_role_user", "auditor", "sysadmin"])
 def test_users_without_business_data_are_refused(
-    api, request, who, listed, ds, tianlu, district
+    api, request, who, listed, dataset, tianlu, district
 ) -> None:
-    submission = make_form(ds, tianlu, status=SubmissionStatus.SUBMITTED)
+    submission = form(dataset, tianlu, status=SubmissionStatus.SUBMITTED)
     api.force_authenticate(request.getfixturevalue(who))
 
     for response in (
@@ -207,9 +132,9 @@ def test_users_without_business_data_are_refused(
 
 
 def test_the_leader_of_another_district_sees_nothing_of_licang(
-    api, outsider, listed, ds, tianlu, district, licun
+    api, outsider, listed, dataset, tianlu, district, licun
 ) -> None:
-    submission = make_form(ds, tianlu, status=SubmissionStatus.SUBMITTED)
+    submission = form(dataset, tianlu, status=SubmissionStatus.SUBMITTED)
     api.force_authenticate(outsider)
 
     assert api.get(SUBMISSIONS).json()["count"] == 0
@@ -380,11 +305,11 @@ def test_a_submission_shows_its_status_values_and_violations(
 
 
 def test_the_list_is_scoped_and_filtered(
-    api, licun_clerk, leader, enterprise_user, listed, ds, tianlu, ruifeng, licun
+    api, licun_clerk, leader, enterprise_user, listed, dataset, tianlu, ruifeng, licun
 ) -> None:
-    make_form(ds, tianlu, status=SubmissionStatus.SUBMITTED)
-    make_form(ds, tianlu, period="202602")
-    make_form(ds, ruifeng, status=SubmissionStatus.DRAFT)
+    form(dataset, tianlu, status=SubmissionStatus.SUBMITTED)
+    form(dataset, tianlu, "202602")
+    form(dataset, ruifeng, status=SubmissionStatus.DRAFT)
 
     api.force_authenticate(leader)
     everything = api.get(SUBMISSIONS).json()
@@ -412,9 +337,9 @@ def test_the_list_is_scoped_and_filtered(
 
 @pytest.mark.parametrize("who", ["loushan_clerk", "ruifeng_user"])
 def test_a_form_of_another_street_or_enterprise_is_not_found(
-    api, request, who, listed, ds, tianlu
+    api, request, who, listed, dataset, tianlu
 ) -> None:
-    submission = make_form(ds, tianlu, status=SubmissionStatus.SUBMITTED)
+    submission = form(dataset, tianlu, status=SubmissionStatus.SUBMITTED)
     api.force_authenticate(request.getfixturevalue(who))
 
     assert api.get(one(submission)).status_code == 404
@@ -482,9 +407,9 @@ def test_an_incomplete_form_cannot_be_submitted(api, enterprise_user, listed, ti
 
 
 def test_the_street_clerk_accepts_and_returns(
-    api, licun_clerk, enterprise_user, listed, ds, tianlu
+    api, licun_clerk, enterprise_user, listed, dataset, tianlu
 ) -> None:
-    submission = make_form(ds, tianlu, status=SubmissionStatus.SUBMITTED)
+    submission = form(dataset, tianlu, status=SubmissionStatus.SUBMITTED)
     api.force_authenticate(enterprise_user)
     by_enterprise = api.post(action(submission, "accept"))
     api.force_authenticate(licun_clerk)
@@ -511,9 +436,9 @@ def test_the_street_clerk_accepts_and_returns(
 
 
 def test_a_returned_form_is_corrected_and_submitted_again(
-    api, licun_clerk, enterprise_user, listed, ds, tianlu
+    api, licun_clerk, enterprise_user, listed, dataset, tianlu
 ) -> None:
-    submission = make_form(ds, tianlu, status=SubmissionStatus.SUBMITTED)
+    submission = form(dataset, tianlu, status=SubmissionStatus.SUBMITTED)
     api.force_authenticate(licun_clerk)
     api.post(action(submission, "return"), {"reason": "请核实用电量"}, format="json")
     api.force_authenticate(enterprise_user)
@@ -533,13 +458,12 @@ def test_a_returned_form_is_corrected_and_submitted_again(
 
 
 def test_statistics_staff_approve_and_undo_from_the_top(
-    api, stats_clerk, listed, ds, tianlu, ruifeng, district, licun
+    api, tjj, listed, dataset, tianlu, ruifeng, district, licun
 ) -> None:
-    make_form(ds, tianlu)
-    make_form(ds, ruifeng)
-    for street in OrgUnit.objects.filter(parent=district, level=Level.STREET).exclude(pk=licun.pk):
-        Approval.objects.create(dataset=ds, period=PERIOD, org_unit=street, approved_by=stats_clerk)
-    api.force_authenticate(stats_clerk)
+    form(dataset, tianlu)
+    form(dataset, ruifeng)
+    approve_other_streets(dataset, district, tjj, but=licun)
+    api.force_authenticate(tjj)
 
     street = api.post(APPROVALS, approval(licun), format="json")
     twice = api.post(APPROVALS, approval(licun), format="json")
@@ -552,7 +476,7 @@ def test_statistics_staff_approve_and_undo_from_the_top(
     assert street.status_code == 201, street.content
     assert street.json()["org_unit"] == licun.pk
     assert street.json()["period"] == PERIOD
-    assert street.json()["approved_by"] == "stats_clerk"
+    assert street.json()["approved_by"] == "tjj"
     assert twice.status_code == 409
     assert whole.status_code == 201
     assert undo_street.status_code == 409
@@ -563,10 +487,10 @@ def test_statistics_staff_approve_and_undo_from_the_top(
 
 
 def test_undo_takes_its_parameters_from_the_query_string(
-    api, stats_clerk, listed, ds, tianlu, licun
+    api, tjj, listed, dataset, tianlu, licun
 ) -> None:
-    make_form(ds, tianlu)
-    api.force_authenticate(stats_clerk)
+    form(dataset, tianlu)
+    api.force_authenticate(tjj)
     api.post(APPROVALS, approval(licun), format="json")
 
     response = api.delete(f"{APPROVALS}?dataset={DATASET}&period={PERIOD}&org_unit={licun.pk}")
@@ -576,10 +500,10 @@ def test_undo_takes_its_parameters_from_the_query_string(
 
 
 def test_a_street_with_forms_not_accepted_cannot_be_approved(
-    api, stats_clerk, listed, ds, tianlu, district, licun
+    api, tjj, listed, dataset, tianlu, district, licun
 ) -> None:
-    make_form(ds, tianlu, status=SubmissionStatus.SUBMITTED)
-    api.force_authenticate(stats_clerk)
+    form(dataset, tianlu, status=SubmissionStatus.SUBMITTED)
+    api.force_authenticate(tjj)
 
     street = api.post(APPROVALS, approval(licun), format="json")
     whole = api.post(APPROVALS, approval(district), format="json")
@@ -595,10 +519,10 @@ def test_a_street_with_forms_not_accepted_cannot_be_approved(
     [("leader", 403), ("licun_clerk", 403), ("jxj_clerk", 403), ("enterprise_user", 404)],
 )
 def test_only_statistics_staff_approve(
-    api, request, who, code, stats_clerk, listed, ds, tianlu, licun
+    api, request, who, code, tjj, listed, dataset, tianlu, licun
 ) -> None:
-    make_form(ds, tianlu)
-    Approval.objects.create(dataset=ds, period=PERIOD, org_unit=licun, approved_by=stats_clerk)
+    form(dataset, tianlu)
+    approve(dataset, PERIOD, licun, tjj)
     api.force_authenticate(request.getfixturevalue(who))
 
     delete = api.delete(APPROVALS, approval(licun), format="json")
@@ -610,8 +534,8 @@ def test_only_statistics_staff_approve(
     assert Approval.objects.count() == 1
 
 
-def test_an_org_unit_outside_the_scope_is_not_found(api, stats_clerk, laoshan, licun, ds) -> None:
-    api.force_authenticate(stats_clerk)
+def test_an_org_unit_outside_the_scope_is_not_found(api, tjj, laoshan, licun, dataset) -> None:
+    api.force_authenticate(tjj)
 
     post = api.post(APPROVALS, approval(laoshan), format="json")
     delete = api.delete(APPROVALS, approval(laoshan), format="json")
@@ -630,12 +554,12 @@ def test_an_org_unit_outside_the_scope_is_not_found(api, stats_clerk, laoshan, l
 
 
 def test_completeness_of_the_district_with_its_streets_and_the_missing(
-    api, leader, listed, ds, tianlu, ruifeng, licun
+    api, leader, listed, dataset, tianlu, ruifeng, licun
 ) -> None:
-    late = EnterpriseFactory(street=licun, industry_code="3434", is_above_scale=True, name="迟报厂")
-    Listing.objects.create(dataset=ds, enterprise=late, since="202001")
-    make_form(ds, tianlu)
-    make_form(ds, ruifeng, status=SubmissionStatus.SUBMITTED)
+    late = enterprise(licun, name="迟报厂")
+    list_on(dataset, late)
+    form(dataset, tianlu)
+    form(dataset, ruifeng, status=SubmissionStatus.SUBMITTED)
     api.force_authenticate(leader)
 
     response = api.get(f"{API}/completeness/?period={PERIOD}")
@@ -661,9 +585,9 @@ def test_completeness_of_the_district_with_its_streets_and_the_missing(
 
 
 def test_completeness_of_a_street_a_zone_and_a_bad_period(
-    api, licun_clerk, leader, enterprise_user, listed, ds, tianlu, licun
+    api, licun_clerk, leader, enterprise_user, listed, dataset, tianlu, licun
 ) -> None:
-    make_form(ds, tianlu)
+    form(dataset, tianlu)
     api.force_authenticate(licun_clerk)
     street = api.get(f"{API}/completeness/?period={PERIOD}").json()
     above = api.get(f"{API}/completeness/?period={PERIOD}&org_unit={licun.parent_id}")
@@ -683,7 +607,7 @@ def test_completeness_of_a_street_a_zone_and_a_bad_period(
     assert "period" in bad.json()["errors"]
     # without a period: the one open for entry today
     assert none.status_code == 200
-    assert none.json()["period"] == str(periods.current(ds, timezone.localdate()))
+    assert none.json()["period"] == str(periods.current(dataset, timezone.localdate()))
     assert enterprise.status_code == 403
 
 
@@ -691,13 +615,13 @@ def test_completeness_of_a_street_a_zone_and_a_bad_period(
 
 
 @pytest.fixture
-def two_streets(ds, tianlu, ruifeng, listed):
+def two_streets(dataset, tianlu, ruifeng, listed):
     """1–March output, accepted: 李村 110 against 100 last year, 楼山 900 against 1000.
 
     The comparable growth of the district is (110 + 900) / (100 + 1000) − 1 = −8.18%.
     """
-    make_form(ds, tianlu, {"output": (40, 110, 30, 100)})
-    make_form(ds, ruifeng, {"output": (300, 900, 320, 1000)})
+    form(dataset, tianlu, figures={"output": (40, 110, 30, 100)})
+    form(dataset, ruifeng, figures={"output": (300, 900, 320, 1000)})
 
 
 def test_the_rollup_has_every_documented_field(api, leader, two_streets, district) -> None:
@@ -744,11 +668,11 @@ def test_the_district_growth_is_minus_8_18_percent(api, leader, two_streets, dis
 
 
 def test_the_rollup_compares_with_last_year_and_last_month(
-    api, leader, ds, tianlu, listed, licun
+    api, leader, dataset, tianlu, listed, licun
 ) -> None:
-    make_form(ds, tianlu, {"output": (30, 100)}, period="202503")
-    make_form(ds, tianlu, {"output": (35, 70)}, period="202602")
-    make_form(ds, tianlu, {"output": (40, 110, 30, 100)})
+    form(dataset, tianlu, "202503", {"output": (30, 100)})
+    form(dataset, tianlu, "202602", {"output": (35, 70)})
+    form(dataset, tianlu, figures={"output": (40, 110, 30, 100)})
     api.force_authenticate(leader)
 
     body = api.get(f"{API}/rollup/?period={PERIOD}&org_unit={licun.pk}").json()
@@ -760,8 +684,8 @@ def test_the_rollup_compares_with_last_year_and_last_month(
     assert body["children"] == []
 
 
-def test_a_loss_case_has_no_rate_but_a_note(api, leader, ds, tianlu, listed, licun) -> None:
-    make_form(ds, tianlu, {"profit": (5, 20, -3, -10)})
+def test_a_loss_case_has_no_rate_but_a_note(api, leader, dataset, tianlu, listed, licun) -> None:
+    form(dataset, tianlu, figures={"profit": (5, 20, -3, -10)})
     api.force_authenticate(leader)
 
     body = api.get(f"{API}/rollup/?period={PERIOD}&org_unit={licun.pk}&indicator=profit").json()
@@ -789,11 +713,11 @@ def test_the_rollup_of_a_zone_and_of_a_street_clerk(
 
 
 def test_rollup_without_a_period_reads_the_latest_approved_one(
-    api, leader, ds, two_streets, district
+    api, leader, dataset, two_streets, district
 ) -> None:
     for street in OrgUnit.objects.filter(parent=district):
-        Approval.objects.create(dataset=ds, period=PERIOD, org_unit=street, approved_by=leader)
-    Approval.objects.create(dataset=ds, period=PERIOD, org_unit=district, approved_by=leader)
+        approve(dataset, PERIOD, street, leader)
+    approve(dataset, PERIOD, district, leader)
     api.force_authenticate(leader)
 
     response = api.get(f"{API}/rollup/?org_unit={district.pk}&indicator=output")
@@ -810,7 +734,7 @@ def test_rollup_without_a_period_reads_the_latest_approved_one(
         (f"period={PERIOD}&dataset=nosuch", "dataset"),
     ],
 )
-def test_a_bad_rollup_parameter_is_a_400(api, leader, ds, query, field) -> None:
+def test_a_bad_rollup_parameter_is_a_400(api, leader, dataset, query, field) -> None:
     api.force_authenticate(leader)
 
     response = api.get(f"{API}/rollup/?{query}")
@@ -826,34 +750,15 @@ def test_an_enterprise_has_no_rollup(api, enterprise_user, two_streets) -> None:
     assert api.get(f"{API}/rollup/?period={PERIOD}").status_code == 403
 
 
-def test_the_period_message_is_the_translated_one(api, leader, ds) -> None:
+def test_the_period_message_is_the_translated_one(api, leader, dataset) -> None:
     api.force_authenticate(leader)
 
     response = api.get(f"{API}/rollup/?period=2026-13")
 
-    source = "“%(value)s” is not a period: write the year and month as YYYYMM, e.g. 202610."
-    assert response.json()["errors"]["period"] == [zh(source) % {"value": "2026-13"}]
+    assert response.json()["errors"]["period"] == [not_a_period("2026-13")]
 
 
 # --- query budgets ----------------------------------------------------------------------------
-
-
-def grow(ds: DataSet, n: int, streets: list[OrgUnit]) -> None:
-    """n more listed enterprises with accepted forms, spread over the streets."""
-    for i in range(n):
-        one = EnterpriseFactory(
-            street=streets[i % len(streets)], industry_code="3434", is_above_scale=True
-        )
-        Listing.objects.create(dataset=ds, enterprise=one, since="202001")
-        make_form(ds, one, {"output": (100 + i, 300 + i, 90, 280)})
-
-
-def count(api, url: str) -> int:
-    api.get(url)  # warm up: the calendar's years are cached after the first request
-    with CaptureQueriesContext(connection) as queries:
-        response = api.get(url)
-    assert response.status_code == 200, url
-    return len(queries)
 
 
 # (url, budget) read by the leader of the district (authenticated without a session)
@@ -868,9 +773,9 @@ LISTS = [
 
 @pytest.mark.parametrize(("url", "budget"), LISTS)
 def test_lists_stay_within_their_query_budget(
-    api, leader, ds, licun, loushan, url, budget, django_assert_max_num_queries
+    api, leader, dataset, licun, loushan, url, budget, django_assert_max_num_queries
 ) -> None:
-    grow(ds, 6, [licun, loushan])
+    grow(dataset, 6, [licun, loushan])
     api.force_authenticate(leader)
     api.get(url)
 
@@ -882,12 +787,12 @@ def test_lists_stay_within_their_query_budget(
 
 @pytest.mark.parametrize(("url", "_budget"), LISTS)
 def test_lists_read_15_enterprises_with_as_many_queries_as_3(
-    api, leader, ds, licun, loushan, url, _budget
+    api, leader, dataset, licun, loushan, url, _budget
 ) -> None:
     api.force_authenticate(leader)
-    grow(ds, 3, [licun, loushan])
-    few = count(api, url)
-    grow(ds, 12, [licun, loushan])
-    many = count(api, url)
+    grow(dataset, 3, [licun, loushan])
+    few = count_queries(api, url)
+    grow(dataset, 12, [licun, loushan])
+    many = count_queries(api, url)
 
     assert many == few

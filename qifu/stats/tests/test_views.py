@@ -11,119 +11,44 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from qifu.accounts.models import Role
-from qifu.accounts.tests.factories import UserFactory
-from qifu.core.models import Level, OrgUnit
+from qifu.core.models import OrgUnit
 from qifu.core.tests.helpers import is_chinese, zh
-from qifu.enterprises.tests.factories import EnterpriseFactory
 from qifu.notices.models import Notification
-from qifu.stats import services
-from qifu.stats.models import (
-    Approval,
-    DataSet,
-    Indicator,
-    Listing,
-    Reopening,
-    Submission,
-    SubmissionStatus,
-    Value,
+from qifu.stats.models import Approval, Reopening, Submission, SubmissionStatus
+from qifu.stats.tests import conftest
+from qifu.stats.tests.conftest import (
+    VALID,
+    approve_other_streets,
+    count_queries,
+    enterprise,
+    form,
+    grow,
+    list_on,
+    not_a_period,
+    status_of,
 )
 
 pytestmark = pytest.mark.django_db
 
-TODAY = dt.date(2026, 3, 25)  # entry for March 2026 is open (from 2026-03-20)
-PERIOD = "202603"
+PERIOD = str(conftest.PERIOD)  # 202603: entry is open (from 2026-03-20) on the clock's 2026-03-25
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-# this month, 1–this month: a form that breaks no audit rule (no last month, no last year)
-VALID: dict[str, tuple[int, int]] = {
-    "output": (1000, 3000),
-    "sales": (950, 2850),
-    "export": (100, 300),
-    "revenue": (1100, 3300),
-    "cost": (900, 2700),
-    "profit": (50, 150),
-    "vat": (20, 60),
-    "employees": (200, 200),
-    "electricity": (30, 90),
-}
 
 
 # --- fixtures and builders --------------------------------------------------------------------
 
 
 @pytest.fixture(autouse=True)
-def _today(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The services' clock and the pages' default period both read 2026-03-25."""
-    monkeypatch.setattr(services, "_today", lambda: TODAY)
+def _today(clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pages' default period reads the services' clock (2026-03-25) too."""
     real = timezone.localdate
 
     def localdate(value: Any = None, timezone: Any = None) -> dt.date:
-        return TODAY if value is None else real(value, timezone)
+        return clock.today if value is None else real(value, timezone)
 
     monkeypatch.setattr("django.utils.timezone.localdate", localdate)
-
-
-@pytest.fixture
-def ds(db) -> DataSet:
-    return DataSet.objects.get(code="industry-monthly")
-
-
-@pytest.fixture
-def stats_clerk(district):
-    # 统计局 staff of 李沧区: approves streets and the district, reopens entry
-    return UserFactory(username="stats_clerk", role=Role.STATISTICS_STAFF, org_unit=district)
-
-
-@pytest.fixture
-def listed(ds, tianlu, ruifeng) -> None:
-    """天路集团 (李村) and 瑞丰气体 (楼山) are on the reporting list."""
-    for one in (tianlu, ruifeng):
-        Listing.objects.create(dataset=ds, enterprise=one, since="202001")
-
-
-def above_scale(street: OrgUnit, **extra: Any):
-    return EnterpriseFactory(street=street, industry_code="3434", is_above_scale=True, **extra)
-
-
-def list_on(ds: DataSet, *enterprises: Any) -> None:
-    for one in enterprises:
-        Listing.objects.create(dataset=ds, enterprise=one, since="202001")
-
-
-def make_form(
-    ds: DataSet,
-    enterprise: Any,
-    figures: dict[str, tuple[Any, ...]] | None = None,
-    *,
-    period: str = PERIOD,
-    status: str = SubmissionStatus.ACCEPTED,
-) -> Submission:
-    """A form written straight to the database: {code: (month, ytd[, base_month, base_ytd])}."""
-    figures = figures if figures is not None else VALID
-    submission = Submission.objects.create(
-        dataset=ds, enterprise=enterprise, period=period, status=status
-    )
-    codes = {i.code: i for i in Indicator.objects.filter(code__in=list(figures))}
-    Value.objects.bulk_create(
-        Value(
-            submission=submission,
-            indicator=codes[code],
-            **{
-                column: None if number is None else Decimal(str(number))
-                for column, number in zip(
-                    ("month", "ytd", "base_month", "base_ytd"), numbers, strict=False
-                )
-            },
-        )
-        for code, numbers in figures.items()
-    )
-    return submission
 
 
 def posted(action: str = "save", **changes: tuple[Any, Any]) -> dict[str, str]:
@@ -139,10 +64,6 @@ def form_url(period: str = PERIOD, enterprise: Any = None) -> str:
     return f"/stats/form/{period}/" + (f"?enterprise={enterprise.pk}" if enterprise else "")
 
 
-def status_of(submission: Submission) -> str:
-    return Submission.objects.values_list("status", flat=True).get(pk=submission.pk)
-
-
 def html(response) -> str:
     return response.content.decode()
 
@@ -153,12 +74,6 @@ def workbook_text(content: bytes) -> str:
     book = load_workbook(io.BytesIO(content))
     cells = (c for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row)
     return " ".join(str(c) for c in cells if c is not None)
-
-
-def not_a_period(value: str) -> str:
-    """The message of a bad period, as the pages show it in Chinese."""
-    source = "“%(value)s” is not a period: write the year and month as YYYYMM, e.g. 202610."
-    return zh(source) % {"value": value}
 
 
 # --- who may open the pages -------------------------------------------------------------------
@@ -184,8 +99,8 @@ POST_PAGES = [
 ]
 
 
-def test_anonymous_is_sent_to_the_login_page(client, listed, ds, tianlu) -> None:
-    submission = make_form(ds, tianlu, status=SubmissionStatus.SUBMITTED)
+def test_anonymous_is_sent_to_the_login_page(client, listed, dataset, tianlu) -> None:
+    submission = form(dataset, tianlu, status=SubmissionStatus.SUBMITTED)
     urls = [*GET_PAGES, f"/stats/submissions/{submission.pk}/"]
 
     for url in urls:
@@ -201,9 +116,9 @@ def test_anonymous_is_sent_to_the_login_page(client, listed, ds, tianlu) -> None
 
 @pytest.mark.parametrize("who", ["no_role_user", "auditor"])
 def test_a_user_without_a_role_and_the_auditor_are_refused(
-    client, request, who, listed, ds, tianlu, district, licun
+    client, request, who, listed, dataset, tianlu, district, licun
 ) -> None:
-    submission = make_form(ds, tianlu, status=SubmissionStatus.SUBMITTED)
+    submission = form(dataset, tianlu, status=SubmissionStatus.SUBMITTED)
     client.force_login(request.getfixturevalue(who))
 
     for url in [*GET_PAGES, f"/stats/submissions/{submission.pk}/"]:
@@ -220,9 +135,9 @@ def test_a_user_without_a_role_and_the_auditor_are_refused(
 
 
 def test_the_leader_of_another_district_sees_nothing_of_licang(
-    client, outsider, listed, ds, tianlu, district, licun
+    client, outsider, listed, dataset, tianlu, district, licun
 ) -> None:
-    submission = make_form(ds, tianlu, status=SubmissionStatus.SUBMITTED)
+    submission = form(dataset, tianlu, status=SubmissionStatus.SUBMITTED)
     zone = licun.zone
     client.force_login(outsider)
 
@@ -259,12 +174,12 @@ def test_the_leader_of_another_district_sees_nothing_of_licang(
     [
         ("enterprise_user", f"/stats/form/{PERIOD}/"),
         ("licun_clerk", "/stats/review/"),
-        ("stats_clerk", "/stats/approvals/"),
+        ("tjj", "/stats/approvals/"),
         ("leader", "/stats/analysis/"),
         ("jxj_clerk", "/stats/analysis/"),
     ],
 )
-def test_the_index_sends_each_role_to_its_page(client, request, who, target, ds) -> None:
+def test_the_index_sends_each_role_to_its_page(client, request, who, target, dataset) -> None:
     client.force_login(request.getfixturevalue(who))
 
     response = client.get("/stats/")
@@ -290,7 +205,7 @@ def test_the_enterprise_opens_its_form_of_the_month(client, enterprise_user, lis
     assert 'name="enterprise"' not in page  # not on behalf
 
 
-def test_the_enterprise_saves_a_draft(client, enterprise_user, listed, ds, tianlu) -> None:
+def test_the_enterprise_saves_a_draft(client, enterprise_user, listed, dataset, tianlu) -> None:
     client.force_login(enterprise_user)
 
     response = client.post(form_url(), posted("save"))
@@ -412,9 +327,9 @@ def test_the_leader_reads_a_form_but_cannot_enter_it(client, leader, listed, tia
 
 
 def test_another_enterprise_only_ever_gets_its_own_form(
-    client, ruifeng_user, listed, ds, tianlu, ruifeng
+    client, ruifeng_user, listed, dataset, tianlu, ruifeng
 ) -> None:
-    make_form(ds, tianlu, status=SubmissionStatus.DRAFT)
+    form(dataset, tianlu, status=SubmissionStatus.DRAFT)
     client.force_login(ruifeng_user)
 
     page = client.get(form_url(enterprise=tianlu))
@@ -464,9 +379,9 @@ def test_entry_before_the_window_opens_is_refused_with_the_reason(
 
 
 def test_the_street_clerk_reads_a_submitted_form_with_its_actions(
-    client, licun_clerk, listed, ds, tianlu
+    client, licun_clerk, listed, dataset, tianlu
 ) -> None:
-    submission = make_form(ds, tianlu, status=SubmissionStatus.SUBMITTED)
+    submission = form(dataset, tianlu, status=SubmissionStatus.SUBMITTED)
     client.force_login(licun_clerk)
 
     response = client.get(f"/stats/submissions/{submission.pk}/")
@@ -481,9 +396,9 @@ def test_the_street_clerk_reads_a_submitted_form_with_its_actions(
 
 
 def test_the_leader_reads_a_form_without_review_actions(
-    client, leader, enterprise_user, listed, ds, tianlu
+    client, leader, enterprise_user, listed, dataset, tianlu
 ) -> None:
-    submission = make_form(ds, tianlu, status=SubmissionStatus.SUBMITTED)
+    submission = form(dataset, tianlu, status=SubmissionStatus.SUBMITTED)
 
     for user in (leader, enterprise_user):
         client.force_login(user)
@@ -493,9 +408,9 @@ def test_the_leader_reads_a_form_without_review_actions(
 
 
 def test_the_street_clerk_accepts_and_returns_a_form(
-    client, licun_clerk, enterprise_user, listed, ds, tianlu
+    client, licun_clerk, enterprise_user, listed, dataset, tianlu
 ) -> None:
-    submission = make_form(ds, tianlu, status=SubmissionStatus.SUBMITTED)
+    submission = form(dataset, tianlu, status=SubmissionStatus.SUBMITTED)
     client.force_login(licun_clerk)
     base = f"/stats/submissions/{submission.pk}/"
 
@@ -523,8 +438,10 @@ def test_the_street_clerk_accepts_and_returns_a_form(
 
 
 @pytest.mark.parametrize("who", ["loushan_clerk", "outsider", "ruifeng_user"])
-def test_a_form_of_another_street_is_not_found(client, request, who, listed, ds, tianlu) -> None:
-    submission = make_form(ds, tianlu, status=SubmissionStatus.SUBMITTED)
+def test_a_form_of_another_street_is_not_found(
+    client, request, who, listed, dataset, tianlu
+) -> None:
+    submission = form(dataset, tianlu, status=SubmissionStatus.SUBMITTED)
     client.force_login(request.getfixturevalue(who))
 
     assert client.get(f"/stats/submissions/{submission.pk}/").status_code == 404
@@ -533,8 +450,8 @@ def test_a_form_of_another_street_is_not_found(client, request, who, listed, ds,
 
 
 @pytest.mark.parametrize("who", ["enterprise_user", "leader"])
-def test_only_the_street_clerk_accepts(client, request, who, listed, ds, tianlu) -> None:
-    submission = make_form(ds, tianlu, status=SubmissionStatus.SUBMITTED)
+def test_only_the_street_clerk_accepts(client, request, who, listed, dataset, tianlu) -> None:
+    submission = form(dataset, tianlu, status=SubmissionStatus.SUBMITTED)
     client.force_login(request.getfixturevalue(who))
 
     assert client.post(f"/stats/submissions/{submission.pk}/accept/").status_code == 403
@@ -547,17 +464,17 @@ def test_only_the_street_clerk_accepts(client, request, who, listed, ds, tianlu)
 
 
 @pytest.fixture
-def licun_forms(ds, listed, tianlu, licun):
+def licun_forms(dataset, listed, tianlu, licun):
     """李村街道: 天路集团 and one more submitted, one accepted, one draft, one not started."""
-    others = [above_scale(licun, name=f"李村测试{n}") for n in range(4)]
-    list_on(ds, *others)
+    others = [enterprise(licun, name=f"李村测试{n}") for n in range(4)]
+    list_on(dataset, *others)
     return {
         "submitted": [
-            make_form(ds, tianlu, status=SubmissionStatus.SUBMITTED),
-            make_form(ds, others[0], status=SubmissionStatus.SUBMITTED),
+            form(dataset, tianlu, status=SubmissionStatus.SUBMITTED),
+            form(dataset, others[0], status=SubmissionStatus.SUBMITTED),
         ],
-        "accepted": make_form(ds, others[1], status=SubmissionStatus.ACCEPTED),
-        "draft": make_form(ds, others[2], status=SubmissionStatus.DRAFT),
+        "accepted": form(dataset, others[1], status=SubmissionStatus.ACCEPTED),
+        "draft": form(dataset, others[2], status=SubmissionStatus.DRAFT),
         "missing": others[3],
     }
 
@@ -586,9 +503,9 @@ def test_the_street_clerk_sees_the_counts_and_the_list(client, licun_clerk, licu
 
 
 def test_accept_all_accepts_every_waiting_form_of_the_street(
-    client, licun_clerk, licun_forms, ds, ruifeng
+    client, licun_clerk, licun_forms, dataset, ruifeng
 ) -> None:
-    elsewhere = make_form(ds, ruifeng, status=SubmissionStatus.SUBMITTED)
+    elsewhere = form(dataset, ruifeng, status=SubmissionStatus.SUBMITTED)
     client.force_login(licun_clerk)
 
     response = client.post("/stats/review/accept-all/", {"period": PERIOD}, follow=True)
@@ -637,13 +554,12 @@ def approve_url(unit: OrgUnit) -> str:
 
 
 def test_statistics_staff_approve_the_street_then_the_district_and_undo_top_down(
-    client, stats_clerk, listed, ds, tianlu, ruifeng, district, licun, loushan
+    client, tjj, listed, dataset, tianlu, ruifeng, district, licun, loushan
 ) -> None:
-    make_form(ds, tianlu)
-    make_form(ds, ruifeng)
-    for street in OrgUnit.objects.filter(parent=district, level=Level.STREET).exclude(pk=licun.pk):
-        Approval.objects.create(dataset=ds, period=PERIOD, org_unit=street, approved_by=stats_clerk)
-    client.force_login(stats_clerk)
+    form(dataset, tianlu)
+    form(dataset, ruifeng)
+    approve_other_streets(dataset, district, tjj, but=licun)
+    client.force_login(tjj)
 
     board = client.get(f"/stats/approvals/?period={PERIOD}")
     street = client.post(approve_url(licun), {"period": PERIOD, "action": "approve"})
@@ -664,10 +580,10 @@ def test_statistics_staff_approve_the_street_then_the_district_and_undo_top_down
 
 
 def test_a_street_is_not_approved_before_every_form_is_accepted(
-    client, stats_clerk, listed, ds, tianlu, licun, district
+    client, tjj, listed, dataset, tianlu, licun, district
 ) -> None:
-    make_form(ds, tianlu, status=SubmissionStatus.SUBMITTED)
-    client.force_login(stats_clerk)
+    form(dataset, tianlu, status=SubmissionStatus.SUBMITTED)
+    client.force_login(tjj)
 
     street = client.post(approve_url(licun), {"period": PERIOD, "action": "approve"})
     whole = client.post(approve_url(district), {"period": PERIOD, "action": "approve"})
@@ -683,10 +599,10 @@ def test_a_street_is_not_approved_before_every_form_is_accepted(
 
 
 def test_an_approved_street_locks_its_forms(
-    client, stats_clerk, licun_clerk, enterprise_user, listed, ds, tianlu, licun
+    client, tjj, licun_clerk, enterprise_user, listed, dataset, tianlu, licun
 ) -> None:
-    submission = make_form(ds, tianlu)
-    client.force_login(stats_clerk)
+    submission = form(dataset, tianlu)
+    client.force_login(tjj)
     client.post(approve_url(licun), {"period": PERIOD, "action": "approve"})
     client.force_login(licun_clerk)
 
@@ -699,9 +615,9 @@ def test_an_approved_street_locks_its_forms(
 
 
 def test_street_staff_and_leaders_do_not_approve(
-    client, licun_clerk, leader, listed, ds, tianlu, licun
+    client, licun_clerk, leader, listed, dataset, tianlu, licun
 ) -> None:
-    make_form(ds, tianlu)
+    form(dataset, tianlu)
     client.force_login(licun_clerk)
     clerk_board = client.get(f"/stats/approvals/?period={PERIOD}")
     clerk_post = client.post(approve_url(licun), {"period": PERIOD, "action": "approve"})
@@ -721,11 +637,11 @@ def test_street_staff_and_leaders_do_not_approve(
 
 
 def test_statistics_staff_reopen_a_locked_period_for_a_street(
-    client, stats_clerk, enterprise_user, listed, licun
+    client, tjj, enterprise_user, listed, licun
 ) -> None:
     client.force_login(enterprise_user)
     locked = client.get(form_url("202601"))
-    client.force_login(stats_clerk)
+    client.force_login(tjj)
 
     response = client.post(
         "/stats/reopen/",
@@ -744,9 +660,9 @@ def test_statistics_staff_reopen_a_locked_period_for_a_street(
 
 
 def test_reopening_needs_a_reason_and_a_date_and_statistics_staff(
-    client, stats_clerk, licun_clerk, licun
+    client, tjj, licun_clerk, licun
 ) -> None:
-    client.force_login(stats_clerk)
+    client.force_login(tjj)
     unit = {"period": "202601", "org_unit": licun.pk}
 
     no_reason = client.post("/stats/reopen/", {**unit, "until": "2026-03-31", "reason": ""})
@@ -766,7 +682,7 @@ def test_reopening_needs_a_reason_and_a_date_and_statistics_staff(
 
 
 def test_completeness_shows_the_figures_and_who_is_missing(
-    client, leader, licun_forms, ds, ruifeng, district
+    client, leader, licun_forms, dataset, ruifeng, district
 ) -> None:
     client.force_login(leader)
 
@@ -834,7 +750,7 @@ def test_reminders_are_not_sent_by_a_leader_nor_to_another_street(
     assert not Notification.objects.exists()
 
 
-def test_an_enterprise_has_no_completeness_nor_analysis(client, enterprise_user, ds) -> None:
+def test_an_enterprise_has_no_completeness_nor_analysis(client, enterprise_user, dataset) -> None:
     client.force_login(enterprise_user)
 
     for url in [
@@ -853,17 +769,19 @@ def test_an_enterprise_has_no_completeness_nor_analysis(client, enterprise_user,
 
 
 @pytest.fixture
-def figures(ds, tianlu, ruifeng, listed):
+def figures(dataset, tianlu, ruifeng, listed):
     """Accepted output, 1–March: 天路集团 (李村) 110 against 100, 瑞丰气体 (楼山) 900 against
     1000; the district's comparable growth is (110 + 900) / (100 + 1000) − 1 = −8.18%."""
-    make_form(
-        ds,
+    form(
+        dataset,
         tianlu,
+        PERIOD,
         {"output": (40, 110, 30, 100), "profit": (-5, -10, 2, 8), "sales": (40, 100, 30, 90)},
     )
-    make_form(
-        ds,
+    form(
+        dataset,
         ruifeng,
+        PERIOD,
         {"output": (300, 900, 320, 1000), "profit": (10, 30, 8, 20), "sales": (300, 880)},
     )
 
@@ -1011,8 +929,8 @@ def test_the_import_page_refuses_a_missing_or_broken_file(client, licun_clerk, l
     assert not Submission.objects.exists()
 
 
-def test_only_street_staff_import(client, leader, stats_clerk, listed) -> None:
-    for user in (leader, stats_clerk):
+def test_only_street_staff_import(client, leader, tjj, listed) -> None:
+    for user in (leader, tjj):
         client.force_login(user)
         assert client.get("/stats/sheet/import/").status_code == 403
         assert client.post("/stats/sheet/import/", {"period": PERIOD}).status_code == 403
@@ -1022,10 +940,10 @@ def test_only_street_staff_import(client, leader, stats_clerk, listed) -> None:
 
 
 def test_the_enterprise_file_shows_the_monthly_figures(
-    client, leader, enterprise_user, listed, ds, tianlu
+    client, leader, enterprise_user, listed, dataset, tianlu
 ) -> None:
-    make_form(ds, tianlu, {"output": (1000, 3000, 900, 2500)})
-    make_form(ds, tianlu, period="202602", status=SubmissionStatus.DRAFT)
+    form(dataset, tianlu, figures={"output": (1000, 3000, 900, 2500)})
+    form(dataset, tianlu, "202602", status=SubmissionStatus.DRAFT)
 
     for user in (leader, enterprise_user):
         client.force_login(user)
@@ -1051,26 +969,10 @@ def test_the_enterprise_file_without_forms_has_no_monthly_table(
 # --- query budgets ----------------------------------------------------------------------------
 
 
-def grow(ds: DataSet, n: int, streets: list[OrgUnit]) -> None:
-    """n more listed enterprises with accepted forms, spread over the streets."""
-    for i in range(n):
-        one = above_scale(streets[i % len(streets)])
-        list_on(ds, one)
-        make_form(ds, one, {"output": (100 + i, 300 + i, 90, 280), "sales": (95, 290)})
-
-
-def count(client, url: str) -> int:
-    client.get(url)  # warm up: the calendar's years are cached after the first request
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(queries)
-
-
 # (who, page, budget): session, user, the data set, the page's grouped reads, the bell's count
 PAGES = [
     ("licun_clerk", f"/stats/review/?period={PERIOD}", 7),
-    ("stats_clerk", f"/stats/approvals/?period={PERIOD}", 9),
+    ("tjj", f"/stats/approvals/?period={PERIOD}", 9),
     ("leader", f"/stats/completeness/?period={PERIOD}", 11),
     ("leader", f"/stats/analysis/?period={PERIOD}", 21),
 ]
@@ -1078,9 +980,18 @@ PAGES = [
 
 @pytest.mark.parametrize(("who", "url", "budget"), PAGES)
 def test_list_pages_stay_within_their_query_budget(
-    client, request, who, url, budget, ds, licun, loushan, listed, django_assert_max_num_queries
+    client,
+    request,
+    who,
+    url,
+    budget,
+    dataset,
+    licun,
+    loushan,
+    listed,
+    django_assert_max_num_queries,
 ) -> None:
-    grow(ds, 6, [licun, loushan])
+    grow(dataset, 6, [licun, loushan], sales=(95, 290))
     client.force_login(request.getfixturevalue(who))
     client.get(url)
 
@@ -1092,12 +1003,12 @@ def test_list_pages_stay_within_their_query_budget(
 
 @pytest.mark.parametrize(("who", "url", "_budget"), PAGES)
 def test_list_pages_read_15_enterprises_with_as_many_queries_as_3(
-    client, request, who, url, _budget, ds, licun, loushan, listed
+    client, request, who, url, _budget, dataset, licun, loushan, listed
 ) -> None:
     client.force_login(request.getfixturevalue(who))
-    grow(ds, 3, [licun, loushan])
-    few = count(client, url)
-    grow(ds, 12, [licun, loushan])
-    many = count(client, url)
+    grow(dataset, 3, [licun, loushan], sales=(95, 290))
+    few = count_queries(client, url)
+    grow(dataset, 12, [licun, loushan], sales=(95, 290))
+    many = count_queries(client, url)
 
     assert many == few
