@@ -189,7 +189,13 @@ def last_year_basis(
     source = Submission.objects.filter(
         dataset=dataset, enterprise=enterprise, period=str(period.last_year), status=S.ACCEPTED
     ).first()
-    if source is None or not _street_approved(dataset, period.last_year, enterprise.street_id):
+    # approved by its street, or by the district (which covers a street it has since left)
+    approved = Approval.objects.filter(
+        dataset=dataset,
+        period=str(period.last_year),
+        org_unit_id__in=[enterprise.street_id, enterprise.street.parent_id],
+    ).exists()
+    if source is None or not approved:
         return {}
     return {v.indicator.code: (v.month, v.ytd) for v in source.values.select_related("indicator")}
 

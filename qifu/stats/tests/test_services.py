@@ -13,6 +13,7 @@ from qifu.accounts.models import Role
 from qifu.accounts.tests.factories import UserFactory
 from qifu.audit.models import AuditEvent
 from qifu.core.models import Level, OrgUnit
+from qifu.enterprises.models import Enterprise
 from qifu.notices.models import Notification
 from qifu.stats import periods, services
 from qifu.stats.models import Approval, Reopening, Submission, ValidationRule, Value
@@ -229,6 +230,22 @@ def test_last_year_is_filled_also_for_indicators_left_out_of_the_entry(
     submission = save(enterprise_user, listed, tianlu, [{"indicator": "output", "month": "1"}])
 
     assert column(submission, "electricity", "base_ytd") == Decimal("81.00")
+
+
+def test_last_year_follows_an_enterprise_that_moved_street_once_the_district_approved(
+    listed, enterprise_user, tianlu, licun, loushan, district, tjj
+):
+    figures = {code: (m * 9 / 10, y * 9 / 10) for code, (m, y) in VALID.items()}
+    form(listed, tianlu, LAST_YEAR, figures)
+    approve(listed, LAST_YEAR, licun, tjj)
+    approve(listed, LAST_YEAR, district, tjj)
+    Enterprise.objects.filter(pk=tianlu.pk).update(street=loushan)  # moved after last year
+    tianlu.refresh_from_db()
+
+    assert services.last_year_basis(listed, tianlu, PERIOD)["output"] == (
+        Decimal("900.00"),
+        Decimal("2700.00"),
+    )
 
 
 def test_last_year_from_a_form_accepted_but_not_approved_is_not_used(
