@@ -321,9 +321,13 @@ def form(request: HttpRequest, period: str) -> HttpResponse:
         .first()
     )
     basis = services.last_year_basis(dataset, enterprise, the_period)
-    editable = (submission is None or submission.status in services.EDITABLE) and not bool(
-        services.entry_problem(dataset, the_period, enterprise.street)
-    )
+    problem = services.entry_problem(dataset, the_period, enterprise.street)
+    if not services.is_listed(dataset, enterprise, the_period):
+        problem = _("%(name)s is not on the reporting list for %(period)s.") % {
+            "name": enterprise.name,
+            "period": the_period.label,
+        }
+    editable = (submission is None or submission.status in services.EDITABLE) and not problem
     soft_rules: dict[str, dict[str, Any]] = {}
     for v in submission.violations if submission else []:
         if v["importance"] == "soft":
@@ -358,7 +362,7 @@ def form(request: HttpRequest, period: str) -> HttpResponse:
             v for v in (submission.violations if submission else []) if v["importance"] == "hard"
         ],
         "editable": editable and permissions.can_enter(request.user, enterprise),
-        "entry_problem": services.entry_problem(dataset, the_period, enterprise.street),
+        "entry_problem": problem,
         "error_text": error_text,
         "recent": [(p, my_forms.get(str(p))) for p in _recent(dataset)],
         "on_behalf": request.user.role != Role.ENTERPRISE_USER,

@@ -205,6 +205,20 @@ def test_the_enterprise_opens_its_form_of_the_month(client, enterprise_user, lis
     assert 'name="enterprise"' not in page  # not on behalf
 
 
+def test_an_enterprise_off_the_reporting_list_is_told_so_and_has_no_buttons(
+    client, enterprise_user, dataset
+) -> None:
+    client.force_login(enterprise_user)
+
+    response = client.get(form_url())
+
+    page = html(response)
+    assert response.status_code == 200
+    assert 'data-testid="entry-problem"' in page
+    assert "天路集团不在2026年3月的调查单位名录中" in page
+    assert 'data-testid="submit-form"' not in page
+
+
 def test_the_enterprise_saves_a_draft(client, enterprise_user, listed, dataset, tianlu) -> None:
     client.force_login(enterprise_user)
 
