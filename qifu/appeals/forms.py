@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qifu.appeals import selectors
 from qifu.appeals.models import Channel, Fulfilment, Kind, Satisfaction, Status
-from qifu.core.forms import bootstrap
+from qifu.core.forms import DateInput, bootstrap
 
 _YES_NO = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
 
@@ -80,12 +80,8 @@ class AppealFilterForm(forms.Form):
     overdue = forms.NullBooleanField(
         label=_("Overdue"), required=False, widget=forms.Select(choices=_YES_NO)
     )
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -231,12 +227,8 @@ class StatsFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All")), *Kind.choices]
     )
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

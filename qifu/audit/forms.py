@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from qifu.core.forms import DateInput
+
 
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("User"), required=False, max_length=150)
@@ -15,12 +17,8 @@ class AuditFilterForm(forms.Form):
             choices=[("", _("All")), ("true", _("Succeeded")), ("false", _("Failed"))]
         ),
     )
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)

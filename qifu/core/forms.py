@@ -6,6 +6,16 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 
+class DateInput(forms.DateInput):
+    """A browser date picker. Its value must be YYYY-MM-DD whatever the language: a Chinese
+    locale's 2026/11/28 would be dropped by the browser and the field would show empty."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, object] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
 def bootstrap(form: forms.Form) -> None:
     """Give each widget Bootstrap's class (form-control, form-select, form-check-input)."""
     for field in form.fields.values():

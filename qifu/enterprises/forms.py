@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from qifu.core.forms import bootstrap
+from qifu.core.forms import DateInput, bootstrap
 from qifu.enterprises import selectors
 from qifu.enterprises.models import Kind, Status
 from qifu.enterprises.validators import validate_credit_code, validate_industry_code
@@ -80,7 +80,7 @@ class EnterpriseForm(forms.Form):
     established_on = forms.DateField(
         label=_("Date established"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices, initial=Kind.ENTERPRISE)
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices, initial=Status.OPERATING)
