@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "qifu.notices",
     "qifu.appeals",
     "qifu.stats",
+    "qifu.investment",
+    "qifu.projects",
 ]
 
 MIDDLEWARE = [
@@ -224,6 +226,15 @@ SPECTACULAR_SETTINGS = {
         "AppealKindEnum": "qifu.appeals.models.Kind",
         "AppealStatusEnum": "qifu.appeals.models.Status",
         "SubmissionStatusEnum": "qifu.stats.models.SubmissionStatus",
+        "InvestmentChannelKindEnum": "qifu.investment.models.ChannelKind",
+        "InvestmentLeadStatusEnum": "qifu.investment.models.LeadStatus",
+        "InvestmentResourceKindEnum": "qifu.investment.models.ResourceKind",
+        "InvestmentResourceStatusEnum": "qifu.investment.models.ResourceStatus",
+        "ProjectStageEnum": "qifu.projects.models.Stage",
+        "ProjectDateKindEnum": "qifu.projects.models.DateKind",
+        "ProjectObstacleTypeEnum": "qifu.projects.models.ObstacleType",
+        "ProjectObstacleStatusEnum": "qifu.projects.models.ObstacleStatus",
+        "ProjectTaskStatusEnum": "qifu.projects.models.TaskStatus",
     },
 }
 

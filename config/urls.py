@@ -10,6 +10,8 @@ from qifu.audit import api as audit_api
 from qifu.core import api as core_api
 from qifu.core.admin import site as admin_site
 from qifu.enterprises import api as enterprises_api
+from qifu.investment import api as investment_api
+from qifu.projects import api as projects_api
 from qifu.stats import api as stats_api
 
 router = DefaultRouter()
@@ -24,6 +26,13 @@ router.register("appeals", appeals_api.AppealViewSet, basename="appeal")
 router.register("stats/indicators", stats_api.IndicatorViewSet, basename="stats-indicator")
 router.register("stats/datasets", stats_api.DataSetViewSet, basename="stats-dataset")
 router.register("stats/submissions", stats_api.SubmissionViewSet, basename="stats-submission")
+router.register("investment/leads", investment_api.LeadViewSet, basename="investment-lead")
+router.register(
+    "investment/resources", investment_api.ResourceViewSet, basename="investment-resource"
+)
+router.register("investment/channels", investment_api.ChannelViewSet, basename="investment-channel")
+router.register("projects/key-lists", projects_api.KeyListViewSet, basename="project-key-list")
+router.register("projects", projects_api.ProjectViewSet, basename="project")
 
 api_urls = [
     path("auth/token/", accounts_api.TokenView.as_view(), name="api-token"),
@@ -46,6 +55,8 @@ urlpatterns = [
     path("appeals/", include("qifu.appeals.urls")),
     path("notifications/", include("qifu.notices.urls")),
     path("stats/", include("qifu.stats.urls")),
+    path("investment/", include("qifu.investment.urls")),
+    path("projects/", include("qifu.projects.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin_site.urls),
     path("api/v1/", include(api_urls)),

@@ -81,11 +81,12 @@ def _static_files(settings: Any) -> None:
 
 
 @pytest.fixture
-def demo(live_server: Any, transactional_db: None, settings: Any) -> Any:
+def demo(live_server: Any, transactional_db: None, settings: Any, tmp_path: Path) -> Any:
     """The demo district and its accounts, with the demo list on the login page."""
     from qifu.core import demo as demo_data
 
     settings.QIFU_DEMO = True
+    settings.MEDIA_ROOT = tmp_path / "media"  # the demo's documents stay out of the work tree
     demo_data.build()
     return live_server
 

@@ -51,9 +51,11 @@ def _compile_messages(target: Path) -> list[Path]:
 
 @pytest.fixture(scope="session", autouse=True)
 def _test_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Static files without a collected manifest, and translations compiled from the .po files."""
+    """Static files without a collected manifest, uploads in a temporary folder, and translations
+    compiled from the .po files."""
     overrides: dict[str, object] = {
         "STATIC_ROOT": tmp_path_factory.mktemp("staticfiles"),
+        "MEDIA_ROOT": tmp_path_factory.mktemp("media"),  # uploads never land in the work tree
         "STORAGES": {
             "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

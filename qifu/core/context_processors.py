@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from qifu.accounts import permissions
 from qifu.appeals import permissions as appeal_permissions
 from qifu.enterprises import permissions as enterprise_permissions
+from qifu.investment import permissions as investment_permissions
 from qifu.notices.selectors import unread_count
+from qifu.projects import permissions as projects_permissions
 from qifu.stats import permissions as stats_permissions
 
 
@@ -38,6 +40,18 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             reverse("stats:index"),
             "bi-bar-chart-line",
             stats_permissions.can_open(user),
+        ),
+        (
+            _("Investment"),
+            reverse("investment:index"),
+            "bi-briefcase",
+            investment_permissions.can_open(user),
+        ),
+        (
+            _("Projects"),
+            reverse("projects:index"),
+            "bi-kanban",
+            projects_permissions.can_open(user),
         ),
         (
             _("Working-day calendar"),

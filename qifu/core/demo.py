@@ -170,3 +170,18 @@ def build(*, stdout: Any = None) -> None:
         f"{stats['periods']} periods, {stats['listed']} enterprises listed, "
         f"{stats['approvals']} approvals"
     )
+    from qifu.investment import demo as investment_demo
+
+    investment = investment_demo.build()
+    say(
+        f"investment: {investment['channels']} new channels, {investment['leads']} new leads, "
+        f"{investment['resources']} new resources"
+    )
+    from qifu.projects import demo as projects_demo
+
+    projects = projects_demo.build()
+    say(
+        f"projects: {projects['projects']} new ({projects['key_projects']} key, "
+        f"{projects['from_leads']} from leads), {projects['inspections']} monthly inspections, "
+        f"{projects['meetings']} scheduling meetings, {projects['obstacles']} obstacles"
+    )
