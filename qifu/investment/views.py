@@ -3,7 +3,6 @@ exports, the match page and the actions. Thin: a form, one service, a redirect o
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from django.contrib import messages
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from qifu.audit.labels import action_label
+from qifu.core.badinput import BadInput, answers_bad_input
 from qifu.core.downloads import xlsx_response
 from qifu.core.forms import add_service_errors
 from qifu.investment import forms, permissions, selectors, services
@@ -24,21 +24,6 @@ from qifu.lib.xlsx import write_table
 
 PAGE_SIZE = 30
 EXPORT_LIMIT = 20000
-
-
-class BadInput(Exception):
-    """A query parameter that cannot be used: answered with 400 and the message."""
-
-
-def answers_bad_input(view: Any) -> Any:
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except BadInput as error:
-            return render(request, "errors/400.html", {"message": str(error)}, status=400)
-
-    return wrapped
 
 
 def _manager(request: HttpRequest) -> None:

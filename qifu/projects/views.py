@@ -5,7 +5,6 @@ page. A state the service refuses is answered 409 with its reason, bad input 400
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from django.contrib import messages
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from qifu.core.badinput import BadInput, answers_bad_input
 from qifu.core.downloads import xlsx_response
 from qifu.core.forms import add_service_errors
 from qifu.investment import selectors as investment_selectors
@@ -30,21 +30,6 @@ from qifu.projects.selectors import Colour
 
 PAGE_SIZE = 30
 EXPORT_LIMIT = 20000
-
-
-class BadInput(Exception):
-    """A query parameter that cannot be used: answered with 400 and the message."""
-
-
-def answers_bad_input(view: Any) -> Any:
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except BadInput as error:
-            return render(request, "errors/400.html", {"message": str(error)}, status=400)
-
-    return wrapped
 
 
 def _open(request: HttpRequest) -> None:

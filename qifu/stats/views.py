@@ -4,7 +4,6 @@ board, completeness and the analysis with its Excel and Word downloads."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from qifu.accounts.models import Role
 from qifu.audit.labels import action_label
 from qifu.audit.models import AuditEvent
+from qifu.core.badinput import BadInput, answers_bad_input, bad_request
 from qifu.core.downloads import xlsx_response
 from qifu.core.models import Level, OrgUnit, Zone
 from qifu.enterprises import selectors as enterprise_selectors
@@ -36,14 +36,6 @@ TEN = Decimal(10)
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-
-class BadInput(Exception):
-    """A query parameter that cannot be used: answered with 400 and the message."""
-
-
-def _bad(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "errors/400.html", {"message": message}, status=400)
 
 
 def _require_open(request: HttpRequest) -> None:
@@ -82,19 +74,6 @@ def _current(request: HttpRequest, source: Any = None) -> tuple[DataSet, Period]
     """The data set and period asked for (default: the period now open for entry)."""
     dataset = _dataset(request)
     return dataset, _period(request, periods.current(dataset, timezone.localdate()), source)
-
-
-def answers_bad_input(view: Any) -> Any:
-    """A query or form parameter that cannot be used is answered 400 with its message."""
-
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except BadInput as error:
-            return _bad(request, str(error))
-
-    return wrapped
 
 
 def _unit(request: HttpRequest, source: Any = None) -> OrgUnit | Zone:
@@ -160,7 +139,7 @@ def index(request: HttpRequest) -> HttpResponse:
     if user.role == Role.ENTERPRISE_USER:
         dataset = selectors.default_dataset()
         if dataset is None:
-            return _bad(request, _("No monthly form is configured."))
+            return bad_request(request, _("No monthly form is configured."))
         return redirect("stats:form", period=str(periods.current(dataset, timezone.localdate())))
     if user.role == Role.STREET_STAFF:
         return redirect("stats:review")
@@ -251,7 +230,7 @@ def form(request: HttpRequest, period: str) -> HttpResponse:
         dataset = _dataset(request)
         the_period = Period.parse(period)
     except (BadInput, ValidationError) as error:
-        return _bad(request, str(getattr(error, "messages", [error])[0]))
+        return bad_request(request, str(getattr(error, "messages", [error])[0]))
     enterprise = _form_enterprise(request)
     if not permissions.can_enter(request.user, enterprise) and request.method == "POST":
         raise PermissionDenied
@@ -432,7 +411,7 @@ def submission_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
             )
             messages.success(request, _("The form is returned to the enterprise."))
         else:
-            return _bad(request, _("Unknown action."))
+            return bad_request(request, _("Unknown action."))
     except services.TransitionError as error:
         return _detail(
             request,
@@ -602,7 +581,7 @@ def approval_action(request: HttpRequest, unit: int) -> HttpResponse:
             )
             messages.success(request, _("Approval of %(unit)s undone.") % {"unit": org_unit.name})
         else:
-            return _bad(request, _("Unknown action."))
+            return bad_request(request, _("Unknown action."))
     except services.TransitionError as error:
         return _board(request, dataset, period, status=409, error=str(error))
     return redirect(reverse("stats:approvals") + f"?period={period}")
@@ -620,7 +599,7 @@ def reopen(request: HttpRequest) -> HttpResponse:
     try:
         until = dt.date.fromisoformat(request.POST.get("until", ""))
     except ValueError:
-        return _bad(request, _("Enter the date as YYYY-MM-DD."))
+        return bad_request(request, _("Enter the date as YYYY-MM-DD."))
     try:
         services.reopen(
             by=request.user,
@@ -680,7 +659,7 @@ def remind(request: HttpRequest) -> HttpResponse:
     dataset, period = _current(request, request.POST)
     unit = _unit(request, request.POST)
     if isinstance(unit, Zone):
-        return _bad(request, _("Send reminders for a street or the district."))
+        return bad_request(request, _("Send reminders for a street or the district."))
     sent = services.remind(by=request.user, dataset=dataset, period=period, org_unit=unit)
     messages.success(request, _("Reminders sent to %(count)d enterprises.") % {"count": sent})
     return redirect(reverse("stats:completeness") + f"?period={period}&org_unit={unit.pk}")
