@@ -237,12 +237,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return queryset.order_by("-period", "enterprise__name")
 
     def _detail(self, request: Any, pk: Any, code: int = status.HTTP_200_OK) -> Response:
-        fresh = selectors.submission_get_for_user(user=request.user, pk=pk)
-        submission = (
-            Submission.objects.select_related("dataset", "enterprise__street")
-            .prefetch_related("values__indicator")
-            .get(pk=fresh.pk)
-        )
+        submission = selectors.submission_get_for_user(user=request.user, pk=pk, values=True)
         return Response(SubmissionDetailSerializer(submission).data, status=code)
 
     @extend_schema(request=SubmissionIn, responses=SubmissionDetailSerializer)
@@ -260,9 +255,12 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         )
         if enterprise is None:
             raise ApiValidationError({"enterprise": [_("No such enterprise in your scope.")]})
-        existed = Submission.objects.filter(
-            dataset=dataset, enterprise=enterprise, period=str(period)
-        ).exists()
+        existed = (
+            selectors.form_for_user(
+                user=request.user, dataset=dataset, enterprise=enterprise, period=period
+            )
+            is not None
+        )
         submission = _run(
             lambda: services.submission_save(
                 by=request.user,

@@ -45,15 +45,39 @@ def submissions_for_user(*, user: Any) -> QuerySet[Submission]:
     return Submission.objects.filter(scope.enterprise_q("enterprise__"))
 
 
-def submission_get_for_user(*, user: Any, pk: Any) -> Submission:
+def submission_get_for_user(*, user: Any, pk: Any, values: bool = False) -> Submission:
+    """One form in the user's scope (404 otherwise); with `values`, its values prefetched."""
+    found = submissions_for_user(user=user).select_related(
+        "dataset", "enterprise__street", "submitted_by", "reviewed_by"
+    )
+    if values:
+        found = found.prefetch_related("values__indicator")
     try:
-        return (
-            submissions_for_user(user=user)
-            .select_related("dataset", "enterprise__street", "submitted_by", "reviewed_by")
-            .get(pk=int(pk))
-        )
+        return found.get(pk=int(pk))
     except (Submission.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def form_for_user(
+    *, user: Any, dataset: DataSet, enterprise: Any, period: Period
+) -> Submission | None:
+    """An enterprise's form of one period, with its values, if the user may see it."""
+    return (
+        submissions_for_user(user=user)
+        .filter(dataset=dataset, enterprise=enterprise, period=str(period))
+        .prefetch_related("values__indicator")
+        .first()
+    )
+
+
+def forms_for_user(
+    *, user: Any, dataset: DataSet, period: Period | list[Period], enterprises: Any
+) -> QuerySet[Submission]:
+    """The forms of some enterprises for one period or several, if the user may see them."""
+    chosen = [str(p) for p in period] if isinstance(period, list) else [str(period)]
+    return submissions_for_user(user=user).filter(
+        dataset=dataset, enterprise__in=enterprises, period__in=chosen
+    )
 
 
 def units_for_user(*, user: Any) -> QuerySet[OrgUnit]:

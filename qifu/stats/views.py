@@ -234,12 +234,13 @@ def form(request: HttpRequest, period: str) -> HttpResponse:
     enterprise = _form_enterprise(request)
     if not permissions.can_enter(request.user, enterprise) and request.method == "POST":
         raise PermissionDenied
-    submission = (
-        selectors.submissions_for_user(user=request.user)
-        .filter(dataset=dataset, enterprise=enterprise, period=str(the_period))
-        .prefetch_related("values__indicator")
-        .first()
-    )
+
+    def stored(period: Period) -> Submission | None:
+        return selectors.form_for_user(
+            user=request.user, dataset=dataset, enterprise=enterprise, period=period
+        )
+
+    submission = stored(the_period)
     indicators = selectors.indicators(dataset)
     errors: dict[str, list[str]] = {}
     error_text = ""
@@ -285,20 +286,8 @@ def form(request: HttpRequest, period: str) -> HttpResponse:
         except services.TransitionError as error:
             error_text = str(error)
             status = 409
-        submission = (
-            Submission.objects.filter(
-                dataset=dataset, enterprise=enterprise, period=str(the_period)
-            )
-            .prefetch_related("values__indicator")
-            .first()
-        )
-    previous = (
-        Submission.objects.filter(
-            dataset=dataset, enterprise=enterprise, period=str(the_period.previous)
-        )
-        .prefetch_related("values__indicator")
-        .first()
-    )
+        submission = stored(the_period)
+    previous = stored(the_period.previous)
     basis = services.last_year_basis(dataset, enterprise, the_period)
     problem = services.entry_problem(dataset, the_period, enterprise.street)
     if not services.is_listed(dataset, enterprise, the_period):
@@ -317,10 +306,8 @@ def form(request: HttpRequest, period: str) -> HttpResponse:
         rule["errors"] = errors.get(f"explanations.{rule['rule']}", [])
     my_forms = {
         s.period: s
-        for s in Submission.objects.filter(
-            dataset=dataset,
-            enterprise=enterprise,
-            period__in=[str(p) for p in _recent(dataset)],
+        for s in selectors.forms_for_user(
+            user=request.user, dataset=dataset, period=_recent(dataset), enterprises=[enterprise]
         )
     }
     context = {
@@ -457,8 +444,8 @@ def review(request: HttpRequest) -> HttpResponse:
     )
     forms = {
         s.enterprise_id: s
-        for s in Submission.objects.filter(
-            dataset=dataset, period=str(period), enterprise__in=expected
+        for s in selectors.forms_for_user(
+            user=request.user, dataset=dataset, period=period, enterprises=expected
         )
     }
     status_filter = request.GET.get("status", "")
