@@ -39,8 +39,9 @@ from qifu.appeals.models import (
     TimeLimits,
 )
 from qifu.audit.services import audit_record
-from qifu.core import workdays
+from qifu.core import uploads, workdays
 from qifu.core.models import Department
+from qifu.core.uploads import check_attachment
 from qifu.notices import services as notices
 
 S: Any = Status
@@ -254,49 +255,6 @@ def _green_channel(enterprise: Any) -> bool:
     return bool(enterprise.is_above_scale and enterprise.industry_section in {"B", "C", "D"})
 
 
-ALLOWED_TYPES = {
-    ".pdf": "application/pdf",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-    ".doc": "application/msword",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xls": "application/vnd.ms-excel",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-_MAGIC = {
-    ".pdf": (b"%PDF",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".png": (b"\x89PNG",),
-    ".doc": (b"\xd0\xcf\x11\xe0",),
-    ".xls": (b"\xd0\xcf\x11\xe0",),
-    ".docx": (b"PK\x03\x04",),
-    ".xlsx": (b"PK\x03\x04",),
-}
-
-
-def check_attachment(upload: Any) -> None:
-    """Type by extension and by the file's first bytes, and size; a clear message otherwise."""
-    import os
-
-    ext = os.path.splitext(upload.name or "")[1].lower()
-    if ext not in ALLOWED_TYPES:
-        raise ValidationError(
-            _("%(name)s: only PDF, images (JPG, PNG), Word and Excel files are accepted.")
-            % {"name": upload.name}
-        )
-    if upload.size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError(_("%(name)s is larger than 10 MB.") % {"name": upload.name})
-    head = upload.read(8)
-    upload.seek(0)
-    if not head.startswith(_MAGIC[ext]):
-        raise ValidationError(
-            _("%(name)s is not really a %(ext)s file.") % {"name": upload.name, "ext": ext}
-        )
-
-
 @transaction.atomic
 def appeal_submit(
     *,
@@ -361,7 +319,7 @@ def appeal_submit(
             file=upload,
             name=upload.name[:200],
             size=upload.size,
-            content_type=ALLOWED_TYPES[upload.name[upload.name.rfind(".") :].lower()],
+            content_type=uploads.content_type(upload),
             uploaded_by=by,
         )
     _event(

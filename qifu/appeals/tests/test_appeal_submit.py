@@ -14,7 +14,7 @@ from qifu.appeals.models import Appeal, Attachment, Channel, Kind, NumberCounter
 from qifu.appeals.tests.conftest import frozen
 from qifu.appeals.tests.factories import EXE, JPG, PDF, PNG, AppealFactory, category, upload
 from qifu.audit.models import AuditEvent
-from qifu.core import workdays
+from qifu.core import uploads, workdays
 from qifu.core.tests.helpers import is_chinese
 from qifu.enterprises.tests.factories import EnterpriseFactory
 from qifu.notices.models import Notification
@@ -226,7 +226,7 @@ def test_a_file_type_outside_the_list_is_refused(enterprise_user, tianlu, name) 
 
 
 def test_a_file_over_10_mb_is_refused(enterprise_user, tianlu) -> None:
-    big = upload("图纸.pdf", PDF + b"0" * (services.MAX_ATTACHMENT_BYTES + 1 - len(PDF)))
+    big = upload("图纸.pdf", PDF + b"0" * (uploads.MAX_ATTACHMENT_BYTES + 1 - len(PDF)))
 
     with pytest.raises(ValidationError) as refused:
         submit(enterprise_user, tianlu, attachments=[big])
@@ -236,11 +236,11 @@ def test_a_file_over_10_mb_is_refused(enterprise_user, tianlu) -> None:
 
 
 def test_a_file_of_exactly_10_mb_is_accepted(enterprise_user, tianlu) -> None:
-    exact = upload("图纸.pdf", PDF + b"0" * (services.MAX_ATTACHMENT_BYTES - len(PDF)))
+    exact = upload("图纸.pdf", PDF + b"0" * (uploads.MAX_ATTACHMENT_BYTES - len(PDF)))
 
     appeal, _ = submit(enterprise_user, tianlu, attachments=[exact])
 
-    assert appeal.attachments.get().size == services.MAX_ATTACHMENT_BYTES
+    assert appeal.attachments.get().size == uploads.MAX_ATTACHMENT_BYTES
 
 
 # --- Double submission ----------------------------------------------------------------------
