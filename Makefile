@@ -53,8 +53,9 @@ check: deps
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
+# The unit suite runs on every core (pytest-xdist); the browser journeys run one at a time.
 unit: deps
-	$(VENV)/bin/pytest qifu
+	$(VENV)/bin/pytest qifu -n auto
 
 e2e: deps assets messages
 	$(VENV)/bin/pytest e2e
