@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "qifu.stats",
     "qifu.investment",
     "qifu.projects",
+    "qifu.visits",
+    "qifu.reports",
 ]
 
 MIDDLEWARE = [
@@ -235,6 +237,12 @@ SPECTACULAR_SETTINGS = {
         "ProjectObstacleTypeEnum": "qifu.projects.models.ObstacleType",
         "ProjectObstacleStatusEnum": "qifu.projects.models.ObstacleStatus",
         "ProjectTaskStatusEnum": "qifu.projects.models.TaskStatus",
+        "VisitKindEnum": "qifu.visits.models.VisitKind",
+        "VisitStatusEnum": "qifu.visits.models.VisitStatus",
+        "ReportStatusEnum": "qifu.reports.models.ReportStatus",
+        "RedFlagKindEnum": "qifu.visits.models.RedFlagKind",
+        "QuestionKindEnum": "qifu.visits.models.QuestionKind",
+        "ReportKindEnum": "qifu.reports.models.ReportKind",
     },
 }
 

@@ -12,7 +12,9 @@ from qifu.core.admin import site as admin_site
 from qifu.enterprises import api as enterprises_api
 from qifu.investment import api as investment_api
 from qifu.projects import api as projects_api
+from qifu.reports import api as reports_api
 from qifu.stats import api as stats_api
+from qifu.visits import api as visits_api
 
 router = DefaultRouter()
 router.register("org-units", core_api.OrgUnitViewSet, basename="org-unit")
@@ -33,6 +35,11 @@ router.register(
 router.register("investment/channels", investment_api.ChannelViewSet, basename="investment-channel")
 router.register("projects/key-lists", projects_api.KeyListViewSet, basename="project-key-list")
 router.register("projects", projects_api.ProjectViewSet, basename="project")
+router.register("visits/red-flags", visits_api.RedFlagViewSet, basename="visit-red-flag")
+router.register("visits/plans", visits_api.VisitPlanViewSet, basename="visit-plan")
+router.register("visits", visits_api.VisitViewSet, basename="visit")
+router.register("assignments", visits_api.AssignmentViewSet, basename="visit-assignment")
+router.register("reports", reports_api.ReportViewSet, basename="report")
 
 api_urls = [
     path("auth/token/", accounts_api.TokenView.as_view(), name="api-token"),
@@ -57,6 +64,8 @@ urlpatterns = [
     path("stats/", include("qifu.stats.urls")),
     path("investment/", include("qifu.investment.urls")),
     path("projects/", include("qifu.projects.urls")),
+    path("visits/", include("qifu.visits.urls")),
+    path("reports/", include("qifu.reports.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin_site.urls),
     path("api/v1/", include(api_urls)),

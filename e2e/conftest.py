@@ -100,3 +100,22 @@ def demo_password(settings: Any) -> str:
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """On SQLite, the journeys' database is a file rather than shared memory.
+
+    Pages send requests of their own while the journey goes on (the visit form saves its draft
+    when the page is left), so the live server answers two requests at once. Shared-memory SQLite
+    refuses a second writer outright ("database table is locked"); a file in WAL mode waits for
+    it, as the application does in production.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        name = tmp_path_factory.mktemp("db") / "e2e.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(name)

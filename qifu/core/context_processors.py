@@ -14,7 +14,9 @@ from qifu.enterprises import permissions as enterprise_permissions
 from qifu.investment import permissions as investment_permissions
 from qifu.notices.selectors import unread_count
 from qifu.projects import permissions as projects_permissions
+from qifu.reports import permissions as reports_permissions
 from qifu.stats import permissions as stats_permissions
+from qifu.visits import permissions as visits_permissions
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -52,6 +54,24 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             reverse("projects:index"),
             "bi-kanban",
             projects_permissions.can_open(user),
+        ),
+        (
+            _("Visits"),
+            reverse("visits:index"),
+            "bi-geo-alt",
+            visits_permissions.can_open(user),
+        ),
+        (
+            _("Research reports"),
+            reverse("reports:list"),
+            "bi-file-earmark-text",
+            reports_permissions.can_open(user),
+        ),
+        (
+            _("Visit questionnaire"),
+            reverse("visits:questionnaire"),
+            "bi-ui-checks",
+            visits_permissions.can_configure(user) and not visits_permissions.can_open(user),
         ),
         (
             _("Working-day calendar"),

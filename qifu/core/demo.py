@@ -185,3 +185,18 @@ def build(*, stdout: Any = None) -> None:
         f"{projects['from_leads']} from leads), {projects['inspections']} monthly inspections, "
         f"{projects['meetings']} scheduling meetings, {projects['obstacles']} obstacles"
     )
+    from qifu.visits import demo as visits_demo
+
+    visits = visits_demo.build()
+    say(
+        f"visits: {visits['assignments']} new assignments, {visits['visits']} new visits "
+        f"({visits['linked']} appeals linked, {visits['red_flags']} red flags, "
+        f"{visits['resolved']} resolved), {visits['drafts']} drafts, {visits['plans']} plans"
+    )
+    from qifu.reports import demo as reports_demo
+
+    reports = reports_demo.build()
+    say(
+        f"research reports: {reports['reports']} new ({reports['final']} final, "
+        f"{reports['drafts']} in draft)"
+    )
