@@ -69,8 +69,8 @@ class Assignment(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(13)],
         help_text=_("How many times each enterprise should be visited per quarter."),
     )
-    starts_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("until"), null=True, blank=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
