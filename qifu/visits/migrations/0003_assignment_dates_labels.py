@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('visits', '0002_questionnaire'),
+        ("visits", "0002_questionnaire"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='assignment',
-            name='ends_on',
-            field=models.DateField(blank=True, null=True, verbose_name='ends on'),
+            model_name="assignment",
+            name="ends_on",
+            field=models.DateField(blank=True, null=True, verbose_name="ends on"),
         ),
         migrations.AlterField(
-            model_name='assignment',
-            name='starts_on',
-            field=models.DateField(verbose_name='starts on'),
+            model_name="assignment",
+            name="starts_on",
+            field=models.DateField(verbose_name="starts on"),
         ),
     ]
