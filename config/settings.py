@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "qifu.projects",
     "qifu.visits",
     "qifu.reports",
+    "qifu.policies",
 ]
 
 MIDDLEWARE = [
@@ -243,6 +244,10 @@ SPECTACULAR_SETTINGS = {
         "RedFlagKindEnum": "qifu.visits.models.RedFlagKind",
         "QuestionKindEnum": "qifu.visits.models.QuestionKind",
         "ReportKindEnum": "qifu.reports.models.ReportKind",
+        "PolicyLevelEnum": "qifu.policies.models.Level",
+        "ProgrammeStatusEnum": "qifu.policies.models.ProgrammeStatus",
+        "ApplicationStatusEnum": "qifu.policies.models.ApplicationStatus",
+        "ApplicationOriginEnum": "qifu.policies.models.Origin",
     },
 }
 
@@ -258,6 +263,10 @@ CELERY_BEAT_SCHEDULE = {
     "appeals-tick": {"task": "qifu.appeals.tasks.appeals_tick", "schedule": crontab(minute=5)},
     "outbox-send": {"task": "qifu.notices.tasks.outbox_send", "schedule": 60.0},
     "stats-tick": {"task": "qifu.stats.tasks.stats_tick", "schedule": crontab(minute=15, hour=8)},
+    "policies-tick": {
+        "task": "qifu.policies.tasks.policies_tick",
+        "schedule": crontab(minute=30, hour=8),
+    },
     "calendar-sync": {
         "task": "qifu.core.tasks.calendar_sync",
         "schedule": crontab(minute=30, hour=2, day_of_week=1),

@@ -11,6 +11,7 @@ from qifu.core import api as core_api
 from qifu.core.admin import site as admin_site
 from qifu.enterprises import api as enterprises_api
 from qifu.investment import api as investment_api
+from qifu.policies import api as policies_api
 from qifu.projects import api as projects_api
 from qifu.reports import api as reports_api
 from qifu.stats import api as stats_api
@@ -40,6 +41,13 @@ router.register("visits/plans", visits_api.VisitPlanViewSet, basename="visit-pla
 router.register("visits", visits_api.VisitViewSet, basename="visit")
 router.register("assignments", visits_api.AssignmentViewSet, basename="visit-assignment")
 router.register("reports", reports_api.ReportViewSet, basename="report")
+router.register("policies/programmes", policies_api.ProgrammeViewSet, basename="policy-programme")
+router.register(
+    "policies/applications", policies_api.ApplicationViewSet, basename="policy-application"
+)
+router.register("policies", policies_api.PolicyViewSet, basename="policy")
+router.register("notices/deliveries", policies_api.DeliveryViewSet, basename="notice-delivery")
+router.register("notices", policies_api.NoticeViewSet, basename="notice")
 
 api_urls = [
     path("auth/token/", accounts_api.TokenView.as_view(), name="api-token"),
@@ -51,6 +59,17 @@ api_urls = [
         "stats/completeness/", stats_api.CompletenessView.as_view(), name="api-stats-completeness"
     ),
     path("stats/rollup/", stats_api.RollupView.as_view(), name="api-stats-rollup"),
+    path(
+        "enterprises/<int:pk>/matched-programmes/",
+        policies_api.EnterpriseMatchedProgrammesView.as_view(),
+        name="api-enterprise-matched-programmes",
+    ),
+    path(
+        "policies/calculator/",
+        policies_api.CalculatorView.as_view(),
+        name="api-policies-calculator",
+    ),
+    path("policies/figures/", policies_api.FiguresView.as_view(), name="api-policies-figures"),
     *router.urls,
 ]
 
@@ -65,6 +84,7 @@ urlpatterns = [
     path("investment/", include("qifu.investment.urls")),
     path("projects/", include("qifu.projects.urls")),
     path("visits/", include("qifu.visits.urls")),
+    path("policies/", include("qifu.policies.urls")),
     path("reports/", include("qifu.reports.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin_site.urls),

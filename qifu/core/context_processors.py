@@ -13,6 +13,7 @@ from qifu.appeals import permissions as appeal_permissions
 from qifu.enterprises import permissions as enterprise_permissions
 from qifu.investment import permissions as investment_permissions
 from qifu.notices.selectors import unread_count
+from qifu.policies import permissions as policies_permissions
 from qifu.projects import permissions as projects_permissions
 from qifu.reports import permissions as reports_permissions
 from qifu.stats import permissions as stats_permissions
@@ -60,6 +61,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             reverse("visits:index"),
             "bi-geo-alt",
             visits_permissions.can_open(user),
+        ),
+        (
+            _("Policies"),
+            reverse("policies:index"),
+            "bi-award",
+            policies_permissions.is_official(user) or policies_permissions.is_enterprise_user(user),
         ),
         (
             _("Research reports"),

@@ -200,3 +200,11 @@ def build(*, stdout: Any = None) -> None:
         f"research reports: {reports['reports']} new ({reports['final']} final, "
         f"{reports['drafts']} in draft)"
     )
+    from qifu.policies import demo as policies_demo
+
+    policies = policies_demo.build()
+    say(
+        f"policies: {policies['policies']} new policies, {policies['programmes']} new programmes, "
+        f"{policies['applications']} new applications, {policies['notices']} notices "
+        f"({policies['deliveries']} deliveries, {policies['read']} read)"
+    )
