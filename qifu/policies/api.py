@@ -20,7 +20,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
@@ -1204,15 +1203,7 @@ class NoticeIn(serializers.Serializer):
 def _notices(user: Any) -> Any:
     """The notices sent in the caller's district (those that reached someone), with counts."""
     sent = selectors.deliveries_for_user(user=user).values("notice_id")
-    return (
-        Notice.objects.filter(pk__in=sent)
-        .select_related("programme", "created_by")
-        .annotate(
-            delivered=Count("deliveries"),
-            read=Count("deliveries", filter=Q(deliveries__read_at__isnull=False)),
-        )
-        .order_by("-sent_at", "-id")
-    )
+    return selectors.notice_list_for_user(user=user).filter(pk__in=sent)
 
 
 class NoticeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -1251,15 +1242,7 @@ class NoticeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                 client_token=token,
             )
         )
-        found = (
-            Notice.objects.filter(pk=notice.pk)
-            .select_related("programme", "created_by")
-            .annotate(
-                delivered=Count("deliveries"),
-                read=Count("deliveries", filter=Q(deliveries__read_at__isnull=False)),
-            )
-            .get()
-        )
+        found = selectors.notice_list_for_user(user=request.user).get(pk=notice.pk)
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(NoticeSerializer(found).data, status=code)
 
