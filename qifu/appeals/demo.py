@@ -64,6 +64,7 @@ from qifu.appeals.models import (
     Supervision,
     TimeLimits,
 )
+from qifu.core import democlock
 from qifu.core.models import Department, OrgUnit
 from qifu.core.workdays import add_working_days
 from qifu.enterprises.models import Enterprise
@@ -1300,12 +1301,6 @@ class _Stamper:
             CommonProblem.objects.filter(pk=result.pk).update(created_at=when)
 
 
-def _moment(day: dt.date, minute: int) -> dt.datetime:
-    return dt.datetime.combine(
-        day, dt.time(minute // 60, minute % 60), tzinfo=timezone.get_current_timezone()
-    )
-
-
 def _people() -> _People:
     district = OrgUnit.objects.get(code=DISTRICT)
     departments = {d.code: d for d in Department.objects.filter(district=district)}
@@ -1418,7 +1413,7 @@ def build() -> dict[str, int]:
             if plan.at is not None:
                 when = plan.at
             else:
-                when = _moment(add_working_days(submitted, step.offset), step.minute)
+                when = democlock.moment(add_working_days(submitted, step.offset), step.minute)
             if when >= now:
                 raise RuntimeError(f"{plan.token} {step.action} would happen in the future")
             schedule.append((when, index, order, plan, step))
@@ -1430,16 +1425,16 @@ def build() -> dict[str, int]:
     if todo and not common and planner.common:
         # the working day after the last of them came in
         last = max(
-            _moment(add_working_days(last_working_day, -p.age), p.steps[0].minute)
+            democlock.moment(add_working_days(last_working_day, -p.age), p.steps[0].minute)
             for p in planner.common
         )
-        when = _moment(add_working_days(timezone.localdate(last), 1), 10 * 60)
+        when = democlock.moment(add_working_days(timezone.localdate(last), 1), 10 * 60)
         schedule.append((min(when, now - dt.timedelta(minutes=5)), -1, 0, None, None))
     if schedule:
         # the hourly job, once a day at 00:05 of the simulated calendar
         day = timezone.localdate(min(s[0] for s in schedule))
         while day <= today:
-            tick = _moment(day, 5)
+            tick = democlock.moment(day, 5)
             if tick < now:
                 schedule.append((tick, -2, 0, None, None))
             day += dt.timedelta(days=1)

@@ -40,8 +40,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from qifu.accounts.models import Role, User
+from qifu.core import democlock
 from qifu.core.models import Department, OrgUnit
-from qifu.core.workdays import is_working_day
 from qifu.enterprises.models import Enterprise
 from qifu.enterprises.models import Status as EnterpriseStatus
 from qifu.policies import seed, selectors, services
@@ -296,40 +296,12 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _moment(day: dt.date, minute: int) -> dt.datetime:
-    return dt.datetime.combine(
-        day, dt.time(minute // 60, minute % 60), tzinfo=timezone.get_current_timezone()
-    )
-
-
-def _workday(day: dt.date) -> dt.date:
-    """The day itself if it is a working day, else the next one."""
-    while not is_working_day(day):
-        day += dt.timedelta(days=1)
-    return day
-
-
-class _Clock:
-    """Stands in for `django.utils.timezone.now` while the demo is recorded."""
-
-    def __init__(self) -> None:
-        self.real = timezone.now()
-        self.at = self.real
-
-    def __call__(self) -> dt.datetime:
-        return self.at
-
-    def day(self, day: dt.date, minute: int = 10 * 60) -> None:
-        # never in the future: a step taken today is taken before now
-        self.at = min(_moment(day, minute), self.real - dt.timedelta(minutes=5))
-
-
 class _Story:
     def __init__(self, users: dict[str, User], today: dt.date) -> None:
         self.rng = random.Random(SEED)  # noqa: S311  (demo data, not security)
         self.users = users
         self.today = today
-        self.clock = _Clock()
+        self.clock = democlock.DemoClock()
         district = OrgUnit.objects.get(code=DISTRICT)
         self.departments = {d.code: d for d in Department.objects.filter(district=district)}
         self.categories = {c.code: c for c in PolicyCategory.objects.all()}
@@ -395,7 +367,7 @@ class _Story:
                 days=1
             )
         department = spec["department"]
-        self.at(max(_workday(issued + dt.timedelta(days=7)), self.days(-400)), 9 * 60 + 30)
+        self.at(max(democlock.workday(issued + dt.timedelta(days=7)), self.days(-400)), 9 * 60 + 30)
         return services.policy_save(
             by=self.operator(department),
             values={
@@ -434,7 +406,7 @@ class _Story:
             return None
         by = self.operator(department)
         opens, closes = window
-        self.at(_workday(opens - dt.timedelta(days=6)), 9 * 60)
+        self.at(democlock.workday(opens - dt.timedelta(days=6)), 9 * 60)
         programme = services.programme_save(
             by=by,
             values={
@@ -451,13 +423,13 @@ class _Story:
             },
         )
         if publish:
-            self.at(_workday(opens - dt.timedelta(days=3)), 15 * 60)
+            self.at(democlock.workday(opens - dt.timedelta(days=3)), 15 * 60)
             programme = services.programme_publish(by=by, programme=programme)
         self.made["programmes"] += 1
         return programme
 
     def close(self, programme: Programme) -> None:
-        self.at(_workday(programme.window_closes + dt.timedelta(days=1)), 9 * 60)
+        self.at(democlock.workday(programme.window_closes + dt.timedelta(days=1)), 9 * 60)
         services.programme_close(by=self.operator(programme.department.code), programme=programme)
 
     def apply(
@@ -532,7 +504,7 @@ class _Story:
         """`count` working days spread over the window, in order."""
         span = max((closes - opens).days, 1)
         return sorted(
-            min(_workday(opens + dt.timedelta(days=self.rng.randrange(0, span))), closes)
+            min(democlock.workday(opens + dt.timedelta(days=self.rng.randrange(0, span))), closes)
             for _ in range(count)
         )
 
@@ -541,7 +513,7 @@ class _Story:
     def tech_innovation(self) -> None:
         """30 enterprises recommended by 经信局 for the province's technology-innovation projects,
         reviewed and recommended upward; the province has not yet announced its plan."""
-        opens, closes = _workday(self.days(-80)), _workday(self.days(-50))
+        opens, closes = democlock.workday(self.days(-80)), democlock.workday(self.days(-50))
         year = closes.year + 1
         programme = self.programme(
             policy="province-innovation",
@@ -570,14 +542,16 @@ class _Story:
         ]
         self.close(programme)
         for application in applications:
-            self.review(application, _workday(closes + dt.timedelta(days=3)), "材料齐全，符合条件")
-        upward = _workday(closes + dt.timedelta(days=10))
+            self.review(
+                application, democlock.workday(closes + dt.timedelta(days=3)), "材料齐全，符合条件"
+            )
+        upward = democlock.workday(closes + dt.timedelta(days=10))
         for application in applications:
             self.upward(application, upward, "经区经信局审核，推荐列入省技术创新项目计划")
 
     def new_product(self) -> None:
         """瑞丰气体 and 崂山电子 certified for new products, rewarded, the funds received."""
-        opens, closes = _workday(self.days(-215)), _workday(self.days(-185))
+        opens, closes = democlock.workday(self.days(-215)), democlock.workday(self.days(-185))
         programme = self.programme(
             policy="city-new-product",
             title=f"{closes.year}年青岛市新技术新产品认定（第一批）",
@@ -603,30 +577,32 @@ class _Story:
                     programme,
                     enterprise,
                     number=200 + n,
-                    day=_workday(opens + dt.timedelta(days=2 + 4 * n)),
+                    day=democlock.workday(opens + dt.timedelta(days=2 + 4 * n)),
                     by=portal,
                     statement=f"申请认定{products[name]}为青岛市新技术新产品。",
                 )
             )
         self.close(programme)
         for application in applications:
-            self.review(application, _workday(closes + dt.timedelta(days=4)))
+            self.review(application, democlock.workday(closes + dt.timedelta(days=4)))
             self.upward(
-                application, _workday(closes + dt.timedelta(days=8)), "推荐认定为青岛市新产品"
+                application,
+                democlock.workday(closes + dt.timedelta(days=8)),
+                "推荐认定为青岛市新产品",
             )
         for application in applications:
             amount = amounts[application.enterprise.name]
             self.result(
                 application,
-                _workday(closes + dt.timedelta(days=60)),
+                democlock.workday(closes + dt.timedelta(days=60)),
                 amount,
                 "认定为青岛市新技术新产品",
             )
-            self.funds(application, _workday(closes + dt.timedelta(days=110)), amount)
+            self.funds(application, democlock.workday(closes + dt.timedelta(days=110)), amount)
 
     def clean_production(self) -> None:
         """2 enterprises recommended as clean-production enterprises (清洁生产先进企业)."""
-        opens, closes = _workday(self.days(-135)), _workday(self.days(-105))
+        opens, closes = democlock.workday(self.days(-135)), democlock.workday(self.days(-105))
         programme = self.programme(
             policy="city-clean",
             title=f"{closes.year}年度青岛市清洁生产先进企业推荐",
@@ -647,15 +623,19 @@ class _Story:
         ]
         self.close(programme)
         for application in applications:
-            self.review(application, _workday(closes + dt.timedelta(days=2)), "已完成清洁生产审核")
+            self.review(
+                application, democlock.workday(closes + dt.timedelta(days=2)), "已完成清洁生产审核"
+            )
             self.upward(
-                application, _workday(closes + dt.timedelta(days=6)), "推荐为清洁生产先进企业"
+                application,
+                democlock.workday(closes + dt.timedelta(days=6)),
+                "推荐为清洁生产先进企业",
             )
 
     def conservation(self) -> None:
         """玖琦化工 and 洁新再生资源有限公司 win 节约型社会 projects: approved, funds received; a
         third applicant is not approved."""
-        opens, closes = _workday(self.days(-330)), _workday(self.days(-300))
+        opens, closes = democlock.workday(self.days(-330)), democlock.workday(self.days(-300))
         programme = self.programme(
             policy="city-conservation",
             title=f"{closes.year}年度青岛市节约型社会建设专项资金项目",
@@ -686,27 +666,31 @@ class _Story:
                 programme,
                 enterprise,
                 number=400 + n,
-                day=_workday(opens + dt.timedelta(days=3 * n)),
+                day=democlock.workday(opens + dt.timedelta(days=3 * n)),
                 statement=f"申报{projects[enterprise.name]}。",
             )
             for n, enterprise in enumerate([*enterprises, other], start=1)
         ]
         self.close(programme)
         for application in applications:
-            self.review(application, _workday(closes + dt.timedelta(days=5)))
+            self.review(application, democlock.workday(closes + dt.timedelta(days=5)))
             self.upward(
-                application, _workday(closes + dt.timedelta(days=12)), "推荐上报市发展改革委"
+                application,
+                democlock.workday(closes + dt.timedelta(days=12)),
+                "推荐上报市发展改革委",
             )
         for application in applications:
             amount = winners.get(application.enterprise.name)
             note = "列入节约型社会建设专项资金支持项目" if amount else "项目节能量未达到支持标准"
-            self.result(application, _workday(closes + dt.timedelta(days=70)), amount, note)
+            self.result(
+                application, democlock.workday(closes + dt.timedelta(days=70)), amount, note
+            )
             if amount:
-                self.funds(application, _workday(closes + dt.timedelta(days=130)), amount)
+                self.funds(application, democlock.workday(closes + dt.timedelta(days=130)), amount)
 
     def circular(self) -> None:
         """4 enterprises recommended as circular-economy pilots."""
-        opens, closes = _workday(self.days(-170)), _workday(self.days(-140))
+        opens, closes = democlock.workday(self.days(-170)), democlock.workday(self.days(-140))
         programme = self.programme(
             policy="city-circular",
             title=f"{closes.year}年度青岛市循环经济示范试点单位推荐",
@@ -728,9 +712,11 @@ class _Story:
         ]
         self.close(programme)
         for application in applications:
-            self.review(application, _workday(closes + dt.timedelta(days=3)))
+            self.review(application, democlock.workday(closes + dt.timedelta(days=3)))
             self.upward(
-                application, _workday(closes + dt.timedelta(days=9)), "推荐为循环经济示范试点单位"
+                application,
+                democlock.workday(closes + dt.timedelta(days=9)),
+                "推荐为循环经济示范试点单位",
             )
 
     # --- current programmes ----------------------------------------------------------------
@@ -758,7 +744,7 @@ class _Story:
         self.push(
             programme,
             number=1,
-            day=_workday(opens),
+            day=democlock.workday(opens),
             title=f"请及时申报：{programme.title}",
             body="贵企业符合本项目申报条件，请于"
             f"{programme.window_closes.isoformat()}前通过平台提交申报材料。",
@@ -770,11 +756,11 @@ class _Story:
                 programme,
                 tianlu,
                 number=601,
-                day=_workday(opens + dt.timedelta(days=2)),
+                day=democlock.workday(opens + dt.timedelta(days=2)),
                 by=portal,
                 statement="智能化生产线升级改造项目，设备投资约1800万元。",
             )
-            self.review(application, _workday(opens + dt.timedelta(days=6)), "材料齐全")
+            self.review(application, democlock.workday(opens + dt.timedelta(days=6)), "材料齐全")
         jxj = self.operator("jxj")
         eligible = [
             m.enterprise
@@ -786,7 +772,7 @@ class _Story:
                 programme,
                 enterprise,
                 number=600 + n,
-                day=_workday(opens + dt.timedelta(days=3 + n)),
+                day=democlock.workday(opens + dt.timedelta(days=3 + n)),
                 recommend=True,
                 statement="企业正在实施设备更新改造，建议支持。",
             )
@@ -815,12 +801,12 @@ class _Story:
         ]
         if not eligible:
             return
-        self.at(_workday(opens + dt.timedelta(days=3)), 10 * 60)
+        self.at(democlock.workday(opens + dt.timedelta(days=3)), 10 * 60)
         confirmed = services.programme_confirm_list(
             by=by, programme=programme, enterprises=eligible
         )
         self.made["applications"] += len(confirmed)
-        paid_on = _workday(opens + dt.timedelta(days=12))
+        paid_on = democlock.workday(opens + dt.timedelta(days=12))
         for application in confirmed[: (len(confirmed) + 1) // 2]:
             self.funds(application, min(paid_on, self.today), Decimal("10"))
 
@@ -955,7 +941,7 @@ class _Story:
         self.push(
             None,
             number=2,
-            day=_workday(self.days(-9)),
+            day=democlock.workday(self.days(-9)),
             title="关于开展惠企政策宣讲进企业活动的通知",
             body="区经信局将会同有关部门于近期分片区开展惠企政策宣讲，解读技术改造、技术创新、"
             "专精特新、节能降耗等政策的申报条件和流程，请各规上工业企业安排专人参加。",
@@ -966,7 +952,7 @@ class _Story:
         self.push(
             None,
             number=3,
-            day=_workday(self.days(-4)),
+            day=democlock.workday(self.days(-4)),
             title="关于做好研发费用加计扣除政策辅导的通知",
             body="为帮助企业用足用好研发费用税前加计扣除政策，区税务局将开展一对一政策辅导，"
             "请有研发活动的企业指定财务人员对接。",

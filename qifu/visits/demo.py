@@ -47,6 +47,7 @@ from django.utils import timezone, translation
 
 from qifu.accounts.models import Role, User
 from qifu.appeals.models import Appeal, Status
+from qifu.core import democlock
 from qifu.core.models import OrgUnit
 from qifu.core.workdays import add_working_days, is_working_day
 from qifu.enterprises.models import Enterprise, Kind
@@ -276,12 +277,6 @@ def _day(value: dt.date) -> dt.date:
     return dt.date(value.year, value.month, value.day)
 
 
-def _moment(day: dt.date, minute: int) -> dt.datetime:
-    return dt.datetime.combine(
-        day, dt.time(minute // 60, minute % 60), tzinfo=timezone.get_current_timezone()
-    )
-
-
 def _name(user: User) -> str:
     """How the notes name an official: 张副区长, 李村街道陈主任, 区经信局张科长."""
     name = user.full_name.replace(" ", "")
@@ -299,21 +294,6 @@ def _contact(enterprise: Enterprise) -> str:
 def _first_sentence(appeal: Appeal) -> str:
     text = appeal.description.split("反映：", 1)[-1].split("提出：", 1)[-1]
     return text.split(SENTENCE_END, 1)[0].strip() + SENTENCE_END
-
-
-class _Clock:
-    """Stands in for `django.utils.timezone.now` while the demo is recorded."""
-
-    def __init__(self) -> None:
-        self.real = timezone.now()
-        self.at = self.real
-
-    def __call__(self) -> dt.datetime:
-        return self.at
-
-    def set(self, when: dt.datetime) -> None:
-        # never in the future: a visit recorded today is recorded before now
-        self.at = min(when, self.real - dt.timedelta(minutes=3))
 
 
 # --- who ----------------------------------------------------------------------------------------
@@ -867,11 +847,11 @@ class _Planner:
 # --- recording ----------------------------------------------------------------------------------
 
 
-def _record(plan: _Plan, token: str, clock: _Clock) -> Visit:
+def _record(plan: _Plan, token: str, clock: democlock.DemoClock) -> Visit:
     by = plan.by
     visit_plan = None
     if plan.from_plan:
-        clock.set(_moment(_day(add_working_days(plan.day, -5)), 10 * 60))
+        clock.set(democlock.moment(_day(add_working_days(plan.day, -5)), 10 * 60))
         visit_plan = services.plan_create(
             by=by,
             date=plan.day,
@@ -880,7 +860,7 @@ def _record(plan: _Plan, token: str, clock: _Clock) -> Visit:
             officials=plan.officials,
             kind=plan.kind,
         )
-    clock.set(_moment(plan.day, plan.minute))
+    clock.set(democlock.moment(plan.day, plan.minute))
     visit, _created = services.visit_save(
         by=by,
         data=services.VisitInput(
@@ -905,20 +885,24 @@ def _record(plan: _Plan, token: str, clock: _Clock) -> Visit:
     return visit
 
 
-def _resolve(plan: _Plan, visit: Visit, clock: _Clock, today: dt.date, resolver: User) -> int:
+def _resolve(
+    plan: _Plan, visit: Visit, clock: democlock.DemoClock, today: dt.date, resolver: User
+) -> int:
     if plan.resolve is None:
         return 0
     after, resolution = plan.resolve
     day = min(_day(add_working_days(plan.day, after)), today)
     resolved = 0
     for flag in RedFlag.objects.filter(visit=visit, resolved_at__isnull=True):
-        clock.set(_moment(day, 16 * 60))
+        clock.set(democlock.moment(day, 16 * 60))
         services.red_flag_resolve(by=resolver, flag=flag, resolution=resolution)
         resolved += 1
     return resolved
 
 
-def _drafts(users: dict[str, User], key: list[Enterprise], clock: _Clock, start: int) -> int:
+def _drafts(
+    users: dict[str, User], key: list[Enterprise], clock: democlock.DemoClock, start: int
+) -> int:
     """Half-written visits of the demo's sign-in accounts, as their autosave left them."""
     today = _today()
     yesterday = _day(add_working_days(today, -1))
@@ -1032,9 +1016,9 @@ def build() -> dict[str, int]:
         .order_by("credit_code")
     )
     starts_on = spans[0].first_day
-    clock = _Clock()
+    clock = democlock.DemoClock(margin=dt.timedelta(minutes=3))
     # assigned in the last days before the responsibility starts
-    clock.set(_moment(_day(add_working_days(starts_on, -3)), 10 * 60))
+    clock.set(democlock.moment(_day(add_working_days(starts_on, -3)), 10 * 60))
     with mock.patch.object(timezone, "now", clock):
         made["assignments"] = build_assignments(users, key, starts_on)
     if not Visit.objects.filter(client_token__startswith=PREFIX).exists():
@@ -1050,12 +1034,12 @@ def _build_visits(
     planner = _Planner(rng, users, today)
     plans = planner.build()
     made = {"visits": 0, "linked": 0, "red_flags": 0, "resolved": 0, "drafts": 0}
-    if plans and version.published_at and version.published_at > _moment(plans[0].day, 0):
+    if plans and version.published_at and version.published_at > democlock.moment(plans[0].day, 0):
         # the questionnaire was in use before the first demo visit
         QuestionnaireVersion.objects.filter(pk=version.pk).update(
-            published_at=_moment(planner.spans[0].first_day - dt.timedelta(days=7), 9 * 60)
+            published_at=democlock.moment(planner.spans[0].first_day - dt.timedelta(days=7), 9 * 60)
         )
-    clock = _Clock()
+    clock = democlock.DemoClock(margin=dt.timedelta(minutes=3))
     resolver = users[ASSIGNER]
     # what the services write into the record (a derived red flag's note) is in the district's
     # language
