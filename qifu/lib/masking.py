@@ -19,3 +19,16 @@ def mask_phone(phone: str) -> str:
         return "*" * len(phone)
     hidden = set(digits[3:-4])
     return "".join("*" if i in hidden else ch for i, ch in enumerate(phone))
+
+
+def mask_email(email: str) -> str:
+    """z***@example.cn: the first character of the local part and the domain stay."""
+    local, at, domain = (email or "").partition("@")
+    if not at:
+        return "*" * len(email or "")
+    return f"{local[:1]}***@{domain}"
+
+
+def mask_contact(contact: str) -> str:
+    """A phone number or an e-mail address, masked as fits it."""
+    return mask_email(contact) if "@" in (contact or "") else mask_phone(contact)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qifu.lib.masking import mask_phone
+from qifu.lib.masking import mask_contact, mask_email, mask_phone
 
 
 def test_a_mobile_keeps_its_first_three_and_last_four_digits() -> None:
@@ -38,3 +38,14 @@ def test_a_masked_number_shows_none_of_the_hidden_digits() -> None:
 
     assert masked == "139****4321"
     assert "8765" not in masked
+
+
+def test_an_email_keeps_its_first_letter_and_its_domain() -> None:
+    assert mask_email("zhangsan@example.cn") == "z***@example.cn"
+    assert mask_email("not-an-address") == "*" * len("not-an-address")
+    assert mask_email("") == ""
+
+
+def test_a_contact_is_masked_as_a_phone_or_as_an_email() -> None:
+    assert mask_contact("13912345678") == "139****5678"
+    assert mask_contact("li@qd.gov.cn") == "l***@qd.gov.cn"
