@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "template_partials",
+    "captcha",
     "qifu.core",
     "qifu.accounts",
     "qifu.audit",
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "qifu.visits",
     "qifu.reports",
     "qifu.policies",
+    "qifu.ideas",
 ]
 
 MIDDLEWARE = [
@@ -187,6 +189,16 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "qifu@localhost")
 # Text messages: a class with send(phone, text); the console backend only logs them.
 QIFU_SMS_BACKEND = env_str("QIFU_SMS_BACKEND", "qifu.notices.sms.ConsoleSmsBackend")
 
+# --- Ideas portal (征集金点子) ------------------------------------------------------
+# The district whose public portal this is (an org unit code); empty: the first with zones.
+QIFU_IDEAS_DISTRICT = env_str("QIFU_IDEAS_DISTRICT", "")
+# The image CAPTCHA is drawn here (django-simple-captcha); no outside service is asked.
+CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.random_char_challenge"
+CAPTCHA_LENGTH = 4
+CAPTCHA_TIMEOUT = 10  # minutes
+CAPTCHA_IMAGE_SIZE = (120, 44)
+CAPTCHA_FONT_SIZE = 30
+
 # --- Security (production values unless DEBUG) --------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
@@ -212,6 +224,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "qifu.core.rest.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # the public ideas API, per client address (qifu.ideas.api); 429 when exceeded
+    "DEFAULT_THROTTLE_RATES": {"ideas_read": "240/min", "ideas_write": "30/hour"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "qifu API",
@@ -248,6 +262,12 @@ SPECTACULAR_SETTINGS = {
         "ProgrammeStatusEnum": "qifu.policies.models.ProgrammeStatus",
         "ApplicationStatusEnum": "qifu.policies.models.ApplicationStatus",
         "ApplicationOriginEnum": "qifu.policies.models.Origin",
+        "IdeaStatusEnum": "qifu.ideas.models.Status",
+        "IdeaTopicEnum": "qifu.ideas.models.Topic",
+        "IdeaOutcomeEnum": "qifu.ideas.models.Outcome",
+        "IdeaAnswerStatusEnum": "qifu.ideas.models.AnswerStatus",
+        "IdeaContactKindEnum": "qifu.ideas.models.ContactKind",
+        "IdeaBlockKindEnum": "qifu.ideas.models.BlockKind",
     },
 }
 

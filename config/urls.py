@@ -10,6 +10,7 @@ from qifu.audit import api as audit_api
 from qifu.core import api as core_api
 from qifu.core.admin import site as admin_site
 from qifu.enterprises import api as enterprises_api
+from qifu.ideas import api as ideas_api
 from qifu.investment import api as investment_api
 from qifu.policies import api as policies_api
 from qifu.projects import api as projects_api
@@ -48,6 +49,8 @@ router.register(
 router.register("policies", policies_api.PolicyViewSet, basename="policy")
 router.register("notices/deliveries", policies_api.DeliveryViewSet, basename="notice-delivery")
 router.register("notices", policies_api.NoticeViewSet, basename="notice")
+router.register("ideas/blocks", ideas_api.BlockViewSet, basename="idea-block")
+router.register("ideas", ideas_api.IdeaViewSet, basename="idea")
 
 api_urls = [
     path("auth/token/", accounts_api.TokenView.as_view(), name="api-token"),
@@ -86,6 +89,8 @@ urlpatterns = [
     path("visits/", include("qifu.visits.urls")),
     path("policies/", include("qifu.policies.urls")),
     path("reports/", include("qifu.reports.urls")),
+    path("ideas/", include("qifu.ideas.urls")),
+    path("captcha/", include("captcha.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin_site.urls),
     path("api/v1/", include(api_urls)),

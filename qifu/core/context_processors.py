@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from qifu.accounts import permissions
 from qifu.appeals import permissions as appeal_permissions
 from qifu.enterprises import permissions as enterprise_permissions
+from qifu.ideas import permissions as ideas_permissions
 from qifu.investment import permissions as investment_permissions
 from qifu.notices.selectors import unread_count
 from qifu.policies import permissions as policies_permissions
@@ -67,6 +68,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             reverse("policies:index"),
             "bi-award",
             policies_permissions.is_official(user) or policies_permissions.is_enterprise_user(user),
+        ),
+        (
+            _("Golden ideas"),
+            reverse("ideas:manage"),
+            "bi-lightbulb",
+            ideas_permissions.can_open(user),
         ),
         (
             _("Research reports"),

@@ -208,3 +208,11 @@ def build(*, stdout: Any = None) -> None:
         f"{policies['applications']} new applications, {policies['notices']} notices "
         f"({policies['deliveries']} deliveries, {policies['read']} read)"
     )
+    from qifu.ideas import demo as ideas_demo
+
+    ideas = ideas_demo.build()
+    say(
+        f"golden ideas: {ideas['ideas']} new ({ideas['supports']} supports), {ideas['total']} in "
+        f"all, {ideas['adopted']} adopted, {ideas['to_approve']} answers to approve; tracking "
+        f"code of the newest: {ideas['code'] or '-'}"
+    )
