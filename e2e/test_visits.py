@@ -66,9 +66,13 @@ def test_licun_records_a_visit_to_tianlu_raises_an_appeal_and_coverage_goes_up(
     page.context.set_offline(True)
     form.locator("textarea[name=follow_up]").fill("协调区自然资源局办理土地证")
     expect(page.get_by_test_id("autosave-status")).not_to_be_empty()
+    # the server gets nothing before the page is left (back online, the form would otherwise
+    # save the draft at once, and the copy on the phone would no longer be needed)
+    page.route("**/visits/autosave/", lambda route: route.abort())
     page.context.set_offline(False)
     page.goto(f"{base}/visits/new/")
     expect(page.get_by_test_id("visit-restored")).to_be_visible()
+    page.unroute("**/visits/autosave/")
     form = page.get_by_test_id("visit-form")
     expect(form.locator("textarea[name=follow_up]")).to_have_value("协调区自然资源局办理土地证")
 
