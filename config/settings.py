@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "qifu.reports",
     "qifu.policies",
     "qifu.ideas",
+    "qifu.dashboard",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ from qifu.appeals import api as appeals_api
 from qifu.audit import api as audit_api
 from qifu.core import api as core_api
 from qifu.core.admin import site as admin_site
+from qifu.dashboard import api as dashboard_api
 from qifu.enterprises import api as enterprises_api
 from qifu.ideas import api as ideas_api
 from qifu.investment import api as investment_api
@@ -73,6 +74,7 @@ api_urls = [
         name="api-policies-calculator",
     ),
     path("policies/figures/", policies_api.FiguresView.as_view(), name="api-policies-figures"),
+    path("dashboard/", dashboard_api.DashboardView.as_view(), name="api-dashboard"),
     *router.urls,
 ]
 
@@ -90,6 +92,7 @@ urlpatterns = [
     path("policies/", include("qifu.policies.urls")),
     path("reports/", include("qifu.reports.urls")),
     path("ideas/", include("qifu.ideas.urls")),
+    path("dashboard/", include("qifu.dashboard.urls")),
     path("captcha/", include("captcha.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin_site.urls),

@@ -13,6 +13,15 @@ from qifu.core.forms import DateInput, bootstrap
 _YES_NO = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
 
 
+class HiddenDateInput(forms.DateInput):
+    """A date carried in a hidden field, as YYYY-MM-DD whatever the language."""
+
+    input_type = "hidden"
+
+    def __init__(self, attrs: dict[str, object] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -82,6 +91,13 @@ class AppealFilterForm(forms.Form):
     )
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    # Filters a link brings (the command centre's figures, the inboxes), kept in hidden fields so
+    # that refining the list keeps them; "Clear" drops them.
+    street = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput())
+    zone = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput())
+    open = forms.CharField(required=False, max_length=5, widget=forms.HiddenInput())
+    closed_from = forms.DateField(required=False, widget=HiddenDateInput())
+    closed_to = forms.DateField(required=False, widget=HiddenDateInput())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -229,6 +245,9 @@ class StatsFilterForm(forms.Form):
     )
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    # a street or a zone (codes) a link brings, e.g. from the command centre
+    street = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput())
+    zone = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qifu.accounts import permissions
 from qifu.appeals import permissions as appeal_permissions
+from qifu.dashboard import permissions as dashboard_permissions
 from qifu.enterprises import permissions as enterprise_permissions
 from qifu.ideas import permissions as ideas_permissions
 from qifu.investment import permissions as investment_permissions
@@ -27,6 +28,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav_items": [], "unread_notifications": 0}
     items = [(_("Home"), reverse("core:home"), "bi-house", True)]
     items += [
+        (
+            _("Command centre"),
+            reverse("dashboard:index"),
+            "bi-speedometer2",
+            dashboard_permissions.can_open(user),
+        ),
         (
             _("Enterprises"),
             reverse("enterprises:list"),

@@ -11,24 +11,29 @@ from django.views.decorators.http import require_GET
 
 from qifu.accounts import permissions, scope
 from qifu.core import selectors, workdays
+from qifu.dashboard import homes
 
 
 @require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """What waits for the user, by role (`dashboard.homes`); the administrators get their own
+    links and the org structure they keep; everyone the working-day calendar's box."""
     user = request.user
-    user_scope = scope.scope_for(user)
     today = timezone.localdate()
+    admin = scope.is_admin(user)
     units = (
-        list(selectors.org_unit_list_for_user(user=user)) if permissions.can_read_org(user) else []
+        list(selectors.org_unit_list_for_user(user=user))
+        if admin and permissions.can_read_org(user)
+        else []
     )
     context = {
-        "scope": user_scope,
+        "scope": scope.scope_for(user),
+        "home": homes.home_for_user(user=user),
         "today": today,
         "today_is_working_day": workdays.is_working_day(today),
-        "streets": [u for u in units if u.level == "street"],
         "units": units,
-        "departments": list(selectors.department_list_for_user(user=user)),
+        "departments": list(selectors.department_list_for_user(user=user)) if admin else [],
         "deadline_3": workdays.add_working_days(today, 3),
         "deadline_15": workdays.add_working_days(today, 15),
         "can_read_calendar": permissions.can_read_calendar(user),

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from qifu.core.models import Department, Level, OrgUnit, Zone
 from qifu.ideas import permissions
@@ -237,9 +238,35 @@ def ideas_for_user(*, user: Any) -> QuerySet[Idea]:
     return Idea.objects.none()
 
 
+# the staff list's date filters: (from, to) parameter names → the field whose local day counts
+DATE_FILTERS = {
+    ("submitted_from", "submitted_to"): "submitted_at",
+    ("answered_from", "answered_to"): "answered_at",
+    ("decided_from", "decided_to"): "decided_at",
+}
+
+
+def between(field: str, first: dt.date | None, last: dt.date | None) -> Q:
+    """Rows whose `field` (a moment) falls on a local day from `first` to `last` (either may be
+    None: no bound)."""
+    zone = timezone.get_current_timezone()
+    q = Q()
+    if first is not None:
+        q &= Q(**{f"{field}__gte": dt.datetime.combine(first, dt.time.min, tzinfo=zone)})
+    if last is not None:
+        end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+        q &= Q(**{f"{field}__lt": end})
+    return q
+
+
 def idea_list_for_user(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Idea]:
+    """The staff list: `_filtered`'s filters, a queue, and the days an idea was submitted,
+    answered (its official answer published) or decided (`DATE_FILTERS`)."""
     filters = filters or {}
     qs = _filtered(ideas_for_user(user=user), filters)
+    for (first, last), field in DATE_FILTERS.items():
+        if filters.get(first) or filters.get(last):
+            qs = qs.filter(between(field, filters.get(first), filters.get(last)))
     queue = filters.get("queue") or ""
     if queue == "review":
         qs = qs.filter(status=Status.SUBMITTED)
@@ -329,4 +356,21 @@ def duplicate_targets(*, idea: Idea) -> QuerySet[Idea]:
         .exclude(status=Status.DUPLICATE)
         .exclude(pk=idea.pk)
         .order_by("-published_at")
+    )
+
+
+def dashboard_figures(
+    *, user: Any, first_day: dt.date, last_day: dt.date, zone: str = ""
+) -> dict[str, int]:
+    """For the command centre, within the staff's scope (and of one zone, a code, when given):
+    the ideas received (submitted), answered (official answer published) and adopted (decided so)
+    from `first_day` to `last_day`, as the staff list counts them with its date filters. One
+    query."""
+    qs = _filtered(ideas_for_user(user=user), {"zone": zone})
+    return qs.aggregate(
+        received=Count("id", filter=between("submitted_at", first_day, last_day)),
+        answered=Count("id", filter=between("answered_at", first_day, last_day)),
+        adopted=Count(
+            "id", filter=Q(status=Status.ADOPTED) & between("decided_at", first_day, last_day)
+        ),
     )

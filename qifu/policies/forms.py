@@ -14,7 +14,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from qifu.core.forms import DateInput, bootstrap
-from qifu.core.models import Department
+from qifu.core.models import Department, OrgUnit, Zone
+from qifu.enterprises import selectors as enterprise_selectors
 from qifu.lib import eligibility
 from qifu.lib.quarters import Span, SpanError
 from qifu.policies import permissions, selectors
@@ -92,21 +93,70 @@ class ProgrammeFilterForm(_Filters):
         )
 
 
+def _span(text: Any) -> Span | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return Span.parse(text)
+    except SpanError:
+        raise ValidationError(
+            _("Enter a year (2026) or a quarter (2026Q2)."), code="period"
+        ) from None
+
+
 class ApplicationFilterForm(_Filters):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=_all(ApplicationStatus.choices)
     )
     origin = forms.ChoiceField(label=_("Origin"), required=False, choices=_all(Origin.choices))
+    period = forms.CharField(
+        label=_("Submitted in"),
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"placeholder": "2026Q2"}),
+    )
+    street = forms.ModelChoiceField(
+        label=_("Street"), required=False, queryset=OrgUnit.objects.none(), to_field_name="code"
+    )
+    zone = forms.ModelChoiceField(
+        label=_("Zone"), required=False, queryset=Zone.objects.none(), to_field_name="code"
+    )
+    live = forms.BooleanField(label=_("Without withdrawn ones"), required=False)
+    department = forms.ModelChoiceField(
+        label=_("Department"), required=False, queryset=Department.objects.none()
+    )
     programme = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     enterprise = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        street: Any = self.fields["street"]
+        street.queryset = enterprise_selectors.streets_for_user(user=user).order_by(
+            "sort_order", "code"
+        )
+        zone: Any = self.fields["zone"]
+        zone.queryset = enterprise_selectors.zones_for_user(user=user)
+
+    def clean_period(self) -> Span | None:
+        return _span(self.cleaned_data.get("period"))
+
     def filters(self) -> selectors.ApplicationFilters:
+        street = self.cleaned_data.get("street")
+        zone = self.cleaned_data.get("zone")
         return selectors.ApplicationFilters(
             q=self.value("q"),
             status=self.value("status"),
             origin=self.value("origin"),
             programme=self.cleaned_data.get("programme"),
             enterprise=self.cleaned_data.get("enterprise"),
+            period=self.cleaned_data.get("period"),
+            street=street.code if street else "",
+            zone=zone.code if zone else "",
+            live=bool(self.cleaned_data.get("live")),
+            department=self.cleaned_data["department"].pk
+            if self.cleaned_data.get("department")
+            else None,
         )
 
 
@@ -125,15 +175,7 @@ class FiguresFilterForm(forms.Form):
         bootstrap(self)
 
     def clean_period(self) -> Span | None:
-        text = (self.cleaned_data.get("period") or "").strip()
-        if not text:
-            return None
-        try:
-            return Span.parse(text)
-        except SpanError:
-            raise ValidationError(
-                _("Enter a year (2026) or a quarter (2026Q2)."), code="period"
-            ) from None
+        return _span(self.cleaned_data.get("period"))
 
 
 # --- programmes -----------------------------------------------------------------------------------

@@ -220,6 +220,37 @@ class ApplicationFilters:
     origin: str = ""
     programme: int | None = None
     enterprise: int | None = None
+    period: Span | None = None  # submitted in this quarter or year
+    street: str = ""  # the enterprise's street (code)
+    zone: str = ""  # the zone (code) of the enterprise's street
+    live: bool = False  # leave withdrawn applications out
+    department: int | None = None  # the programme's department (id): what it reviews
+
+
+def submitted_in(period: Span) -> Q:
+    """Applications submitted in a quarter or year (local days)."""
+    zone = timezone.get_current_timezone()
+    start = dt.datetime.combine(period.first_day, dt.time.min, tzinfo=zone)
+    end = dt.datetime.combine(period.last_day + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    return Q(submitted_at__gte=start, submitted_at__lt=end)
+
+
+def window_overlaps(period: Span, prefix: str = "") -> Q:
+    """Programmes (reached through `prefix`) whose application window overlaps a quarter or
+    year."""
+    return Q(
+        **{f"{prefix}window_opens__lte": period.last_day},
+        **{f"{prefix}window_closes__gte": period.first_day},
+    )
+
+
+def _street_q(street: str, zone: str, prefix: str = "enterprise__") -> Q:
+    q = Q()
+    if street:
+        q &= Q(**{f"{prefix}street__code": street})
+    if zone:
+        q &= Q(**{f"{prefix}street__zone__code": zone})
+    return q
 
 
 def application_list_for_user(
@@ -237,6 +268,13 @@ def application_list_for_user(
         qs = qs.filter(programme_id=filters.programme)
     if filters.enterprise:
         qs = qs.filter(enterprise_id=filters.enterprise)
+    if filters.period is not None:
+        qs = qs.filter(submitted_in(filters.period))
+    qs = qs.filter(_street_q(filters.street, filters.zone))
+    if filters.live:
+        qs = qs.exclude(status=AS.WITHDRAWN)
+    if filters.department:
+        qs = qs.filter(programme__department_id=filters.department)
     return qs.select_related(
         "programme__policy", "programme__department", "enterprise__street", "recommended_by"
     ).order_by("-submitted_at", "-id")
@@ -267,14 +305,17 @@ def application_get_for_user(*, user: Any, pk: Any, for_write: bool = False) -> 
 # --- deliveries ----------------------------------------------------------------------------------
 
 
-def deliveries_for_user(*, user: Any) -> QuerySet[Delivery]:
-    """An enterprise user: its own copies; officials: the copies sent in their district."""
+def deliveries_for_user(*, user: Any, unread_only: bool = False) -> QuerySet[Delivery]:
+    """An enterprise user: its own copies; officials: the copies sent in their district. With
+    `unread_only`, those not read yet."""
     if permissions.is_enterprise_user(user):
         qs = Delivery.objects.filter(enterprise_id=user.enterprise_id)
     elif permissions.is_official(user):
         qs = Delivery.objects.filter(notice__district_id=permissions.district_id(user))
     else:
         return Delivery.objects.none()
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
     return qs.select_related("notice__programme", "enterprise").order_by("-delivered_at", "-id")
 
 
@@ -639,7 +680,7 @@ def policy_figures(
         raise PermissionDenied
     qs = programmes_for_user(user=user).exclude(status=PS.DRAFT)
     if period is not None:
-        qs = qs.filter(window_opens__lte=period.last_day, window_closes__gte=period.first_day)
+        qs = qs.filter(window_overlaps(period))
     if programme is not None:
         qs = qs.filter(pk=programme.pk)
     chosen = list(
@@ -707,4 +748,53 @@ def policy_figures(
         categories=[categories[code] for code in sorted(categories, key=order.__getitem__)],
         departments=list(departments.values()),
         total=total,
+    )
+
+
+@dataclass
+class DashboardFigures:
+    """The command centre's policy figures (`dashboard_figures`)."""
+
+    open_programmes: int  # published, window open today
+    applications: int  # submitted in the period, not withdrawn
+    funds: Decimal  # 万元 received, as the figures page counts them for the period
+
+
+def dashboard_figures(
+    *,
+    user: Any,
+    period: Span,
+    street: str = "",
+    zone: str = "",
+    today: dt.date | None = None,
+) -> DashboardFigures:
+    """For the command centre, within the official's scope: the programmes open today (the
+    district's: programmes belong to no street), the applications submitted in `period` and the
+    funds received as `policy_figures` counts them for `period` (live applications to the
+    programmes whose window overlaps it), both for the enterprises of `street` or `zone` (codes)
+    when given. Two queries."""
+    if not permissions.is_official(user):
+        raise PermissionDenied
+    today = today or _today()
+    open_now = (
+        programmes_for_user(user=user)
+        .filter(status=PS.PUBLISHED, window_opens__lte=today, window_closes__gte=today)
+        .count()
+    )
+    figures = (
+        applications_for_user(user=user)
+        .filter(_street_q(street, zone))
+        .exclude(status=AS.WITHDRAWN)
+        .aggregate(
+            applications=Count("pk", filter=submitted_in(period)),
+            funds=Sum(
+                "funds_amount",
+                filter=window_overlaps(period, "programme__") & ~Q(programme__status=PS.DRAFT),
+            ),
+        )
+    )
+    return DashboardFigures(
+        open_programmes=open_now,
+        applications=figures["applications"],
+        funds=figures["funds"] or Decimal(0),
     )

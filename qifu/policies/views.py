@@ -691,9 +691,16 @@ def notices(request: HttpRequest) -> HttpResponse:
     _open(request)
     user: Any = request.user
     if permissions.is_enterprise_user(user):
-        deliveries = selectors.deliveries_for_user(user=user)
+        unread = request.GET.get("unread") == "1"
+        deliveries = selectors.deliveries_for_user(user=user, unread_only=unread)
         page = Paginator(deliveries, PAGE_SIZE).get_page(request.GET.get("page"))
-        return _page(request, "policies/inbox.html", {"page": page, "tab": "notices"})
+        context = {
+            "page": page,
+            "tab": "notices",
+            "unread_only": unread,
+            "query": "unread=1" if unread else "",
+        }
+        return _page(request, "policies/inbox.html", context)
     form = forms.NoticeForm(request.POST or None, user=user)
     status = 200
     if request.method == "POST":

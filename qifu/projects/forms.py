@@ -65,6 +65,9 @@ class FilterForm(ActionForm):
     street = forms.ModelChoiceField(
         label=_("Street"), queryset=None, to_field_name="code", required=False
     )
+    zone = forms.ModelChoiceField(
+        label=_("Zone"), queryset=None, to_field_name="code", required=False
+    )
     industry = forms.RegexField(
         label=_("Industry code"),
         regex=r"^[A-Z]?\d{0,4}$",
@@ -81,12 +84,18 @@ class FilterForm(ActionForm):
         required=False,
         widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]),
     )
+    # a department's inbox links here (codes): the projects with an obstacle it must solve, or a
+    # task it must do; kept hidden while the list is refined, shown as a note, dropped by "Clear"
+    obstacle_department = forms.CharField(required=False, max_length=30, widget=forms.HiddenInput)
+    task_department = forms.CharField(required=False, max_length=30, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["street"].queryset = enterprise_selectors.streets_for_user(user=user).order_by(
             "sort_order", "code"
         )
+        self.fields["zone"].queryset = enterprise_selectors.zones_for_user(user=user)
         self.fields["leader"].queryset = enterprise_selectors.district_leaders_for_user(user=user)
         self.fields["channel"].queryset = investment_selectors.channels_for_user(
             user=user
@@ -99,11 +108,35 @@ class FilterForm(ActionForm):
             "stage": d.get("stage"),
             "industry": d.get("industry"),
             "street": d["street"].code if d.get("street") else None,
+            "zone": d["zone"].code if d.get("zone") else None,
             "leader": d["leader"].pk if d.get("leader") else None,
             "channel": d["channel"].pk if d.get("channel") else None,
             "is_key": d.get("is_key"),
+            "obstacle_department": d.get("obstacle_department"),
+            "task_department": d.get("task_department"),
         }
         return {k: v for k, v in result.items() if v not in (None, "")}
+
+    def waiting_for(self) -> list[str]:
+        """What the hidden department filters show, in words (one query when one is set)."""
+        d = self.cleaned_data if self.is_valid() else {}
+        codes = {d.get("obstacle_department"), d.get("task_department")} - {None, ""}
+        if not codes:
+            return []
+        names = {
+            dep.code: dep.name
+            for dep in core_selectors.department_list_for_user(user=self.user).filter(
+                code__in=codes
+            )
+        }
+        notes = []
+        if d.get("obstacle_department"):
+            name = names.get(d["obstacle_department"], d["obstacle_department"])
+            notes.append(_("With an obstacle for %(department)s to solve") % {"department": name})
+        if d.get("task_department"):
+            name = names.get(d["task_department"], d["task_department"])
+            notes.append(_("With a task for %(department)s to do") % {"department": name})
+        return notes
 
     def error_text(self) -> str:
         return "；".join(
@@ -304,17 +337,62 @@ class KeyListForm(ActionForm):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
 
 
+BOARD_SHOWS = [
+    ("", _("Key projects")),
+    ("started", _("Started")),
+    ("past_30", _("Past 30%")),
+    ("ahead", _("Ahead of plan")),
+]
+
+
 class BoardForm(ActionForm):
-    """The board's list and month (the view answers 400 on errors)."""
+    """The board's list and month, its projects of a street or zone, and which of them to show
+    (the view answers 400 on errors)."""
 
     key_list = forms.ModelChoiceField(label=_("Key project list"), queryset=None, required=False)
     month = forms.CharField(
         label=pgettext_lazy("period", "Month"), max_length=6, required=False, help_text=_("YYYYMM")
     )
+    # the command centre's links narrow the board to a street or zone: kept hidden, shown as a note
+    street = forms.ModelChoiceField(
+        label=_("Street"),
+        queryset=None,
+        to_field_name="code",
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    zone = forms.ModelChoiceField(
+        label=_("Zone"),
+        queryset=None,
+        to_field_name="code",
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    show = forms.ChoiceField(
+        label=_("Show"), choices=BOARD_SHOWS, required=False, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["key_list"].queryset = selectors.key_lists_for_user(user=user)
+        self.fields["street"].queryset = enterprise_selectors.streets_for_user(user=user).order_by(
+            "sort_order", "code"
+        )
+        self.fields["zone"].queryset = enterprise_selectors.zones_for_user(user=user)
+
+    def narrowed_to(self) -> list[Any]:
+        """The street or zone the board is narrowed to (for the note)."""
+        d = self.cleaned_data if self.is_valid() else {}
+        return [d[name] for name in ("street", "zone") if d.get(name)]
+
+    def project_filters(self) -> dict[str, Any]:
+        """The street and zone as the project selectors' filters."""
+        d = self.cleaned_data
+        found = {
+            "street": d["street"].code if d.get("street") else None,
+            "zone": d["zone"].code if d.get("zone") else None,
+        }
+        return {k: v for k, v in found.items() if v}
 
     def clean_month(self) -> str:
         from django.core.exceptions import ValidationError

@@ -19,6 +19,7 @@ from django.db.models import (
     Count,
     DecimalField,
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -43,6 +44,7 @@ from qifu.projects.models import (
     KeyList,
     Milestone,
     Obstacle,
+    ObstacleStatus,
     Project,
     Stage,
     StageEvent,
@@ -121,8 +123,10 @@ def _listing(qs: QuerySet[Project]) -> QuerySet[Project]:
 
 
 def project_list_for_user(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Project]:
-    """The projects in scope, filtered: stage, street (code), industry (code prefix), is_key,
-    key_list (id), leader (id), department (code), channel (id), search (name or investor)."""
+    """The projects in scope, filtered: stage, street (code), zone (code), industry (code
+    prefix), is_key, key_list (id), leader (id), department (code), channel (id), search (name or
+    investor), obstacle_department / task_department (code: projects with an obstacle not yet
+    resolved, or a task not done, that the department owns)."""
     return _listing(_filtered(projects_for_user(user=user), filters or {})).order_by(
         "-created_at", "-id"
     )
@@ -133,6 +137,18 @@ def _filtered(qs: QuerySet[Project], filters: dict[str, Any]) -> QuerySet[Projec
         qs = qs.filter(stage=filters["stage"])
     if filters.get("street"):
         qs = qs.filter(street__code=filters["street"])
+    if filters.get("zone"):
+        qs = qs.filter(street__zone__code=filters["zone"])
+    if filters.get("obstacle_department"):
+        waiting = Obstacle.objects.filter(department__code=filters["obstacle_department"]).exclude(
+            status=ObstacleStatus.RESOLVED
+        )
+        qs = qs.filter(pk__in=waiting.values("project_id"))
+    if filters.get("task_department"):
+        waiting_tasks = Task.objects.filter(department__code=filters["task_department"]).exclude(
+            status=TaskStatus.DONE
+        )
+        qs = qs.filter(pk__in=waiting_tasks.values("project_id"))
     if filters.get("industry"):
         qs = qs.filter(industry_code__startswith=str(filters["industry"]))
     if filters.get("is_key") in (True, False):
@@ -192,6 +208,19 @@ def obstacles_for_user(*, user: Any, project: Project) -> list[Obstacle]:
         for obstacle in obstacles:
             obstacle.internal_note = ""
     return obstacles
+
+
+def obstacles_waiting_for(*, user: Any, department: Any) -> QuerySet[Obstacle]:
+    """The obstacles not yet resolved that `department` is responsible for, of the projects in
+    the user's scope, soonest deadline first (the department's inbox)."""
+    if not permissions.sees_internal(user):
+        return Obstacle.objects.none()
+    return (
+        Obstacle.objects.filter(project__in=projects_for_user(user=user), department=department)
+        .exclude(status=ObstacleStatus.RESOLVED)
+        .select_related("project", "department")
+        .order_by(F("deadline").asc(nulls_last=True), "created_at", "id")
+    )
 
 
 def obstacle_for_appeal(*, user: Any, appeal: Any) -> Obstacle | None:
@@ -319,13 +348,19 @@ def _expects_report(project: Project, period: Period) -> bool:
 
 
 def key_board(
-    *, user: Any, key_list: KeyList, month: Any, today: dt.date | None = None
+    *,
+    user: Any,
+    key_list: KeyList,
+    month: Any,
+    today: dt.date | None = None,
+    filters: dict[str, Any] | None = None,
 ) -> KeyBoard:
     """The board of a key project list for `month` (YYYYMM): how many projects have started
     (construction began by the month's end), how many have completed 30% or more of their total
     investment (the cumulative figure of the latest report up to the month), how many will complete
     ahead of plan, the completion of the whole list, each project's colour (its worst milestone
-    today) and the projects whose report for the month is missing. Two queries."""
+    today) and the projects whose report for the month is missing. `filters` as the project
+    list's (e.g. street, zone) narrow the projects of the list. Two queries."""
     period = Period.parse(month)
     today = today or _today()
     latest = (
@@ -335,7 +370,7 @@ def key_board(
     )
     money = DecimalField(max_digits=14, decimal_places=2)
     projects = list(
-        projects_for_user(user=user)
+        _filtered(projects_for_user(user=user), filters or {})
         .filter(key_list=key_list)
         .select_related("street", "enterprise", "lead_department", "leader")
         .annotate(
@@ -438,17 +473,27 @@ def tasks_for_user(*, user: Any, filters: dict[str, Any] | None = None) -> Query
     return qs.select_related("project", "department", "meeting").order_by("due", "id")
 
 
-def overdue_tasks(*, user: Any, today: dt.date | None = None) -> QuerySet[Task]:
-    """Tasks not done whose due date has passed."""
+def overdue_tasks(
+    *, user: Any, today: dt.date | None = None, filters: dict[str, Any] | None = None
+) -> QuerySet[Task]:
+    """Tasks not done whose due date has passed, of the projects in scope that match `filters`
+    (as the project list's, e.g. street, zone)."""
     today = today or _today()
-    return tasks_for_user(user=user, filters={"open": True}).filter(due__lt=today)
+    qs = tasks_for_user(user=user, filters={"open": True}).filter(due__lt=today)
+    if filters:
+        qs = qs.filter(project__in=_filtered(projects_for_user(user=user), filters))
+    return qs
 
 
-def overdue_milestones(*, user: Any, today: dt.date | None = None) -> QuerySet[Milestone]:
-    """Milestones not reached whose date (planned, else forecast) has passed: the red ones."""
+def overdue_milestones(
+    *, user: Any, today: dt.date | None = None, filters: dict[str, Any] | None = None
+) -> QuerySet[Milestone]:
+    """Milestones not reached whose date (planned, else forecast) has passed: the red ones, of
+    the projects in scope that match `filters` (as the project list's, e.g. street, zone)."""
     today = today or _today()
+    projects = _filtered(projects_for_user(user=user), filters or {})
     return (
-        Milestone.objects.filter(project__in=projects_for_user(user=user), actual__isnull=True)
+        Milestone.objects.filter(project__in=projects, actual__isnull=True)
         .filter(Q(planned__lt=today) | Q(planned__isnull=True, forecast__lt=today))
         .select_related("project")
         .order_by("planned", "forecast", "id")
@@ -464,6 +509,45 @@ def timetable_for_user(
         project=project, project__in=projects_for_user(user=user)
     ).order_by("sort_order", "id")
     return [(m, milestone_colour(m, today)) for m in milestones]
+
+
+# --- the command centre ---------------------------------------------------------------------------
+
+
+@dataclass
+class DashboardFigures:
+    """The command centre's project figures (`dashboard_figures`)."""
+
+    pipeline: list[dict[str, Any]]  # as `pipeline`, the main line's stages only
+    board: KeyBoard | None  # the key project list of the period (None: the user has none)
+    overdue_milestones: int
+
+
+def dashboard_figures(
+    *,
+    user: Any,
+    last_day: dt.date,
+    filters: dict[str, Any] | None = None,
+    today: dt.date | None = None,
+) -> DashboardFigures:
+    """For the command centre, over the projects in the user's scope that match `filters` (as
+    the project list's, e.g. street, zone): the pipeline by stage (now: stages are not dated), the
+    board of the latest key project list up to `last_day`'s year for the month of `last_day` (or
+    this month, when that is earlier), and the overdue milestones (now). A fixed number of
+    queries."""
+    today = today or _today()
+    filters = filters or {}
+    rows = [row for row in pipeline(user=user, filters=filters) if row["stage"] in STAGE_ORDER]
+    key_list = key_lists_for_user(user=user).filter(year__lte=last_day.year).first()
+    board = None
+    if key_list is not None:
+        month = Period.of(min(today, last_day))
+        board = key_board(user=user, key_list=key_list, month=month, today=today, filters=filters)
+    return DashboardFigures(
+        pipeline=rows,
+        board=board,
+        overdue_milestones=overdue_milestones(user=user, today=today, filters=filters).count(),
+    )
 
 
 # --- the archive ----------------------------------------------------------------------------------

@@ -583,7 +583,10 @@ def _board(request: HttpRequest, *, shown: bool = False) -> tuple[forms.BoardFor
         shown["key_list"], shown["month"] = str(key_list.pk), str(chosen["month"])
         form = forms.BoardForm(shown, user=request.user)
         form.is_valid()
-    return form, selectors.key_board(user=request.user, key_list=key_list, month=chosen["month"])
+    board = selectors.key_board(
+        user=request.user, key_list=key_list, month=chosen["month"], filters=form.project_filters()
+    )
+    return form, board
 
 
 @require_GET
@@ -593,9 +596,21 @@ def key_board(request: HttpRequest) -> HttpResponse:
     _official(request)
     user: Any = request.user
     form, board = _board(request, shown=True)
+    show = form.cleaned_data.get("show") or ""
+    rows = [r for r in board.rows if not show or getattr(r, show)] if board is not None else []
+    shows = []
+    for key, label in forms.BOARD_SHOWS:
+        query = request.GET.copy()
+        query.pop("show", None)
+        if key:
+            query["show"] = key
+        shows.append({"key": key, "label": label, "query": query.urlencode()})
     context = {
         "form": form,
         "board": board,
+        "rows": rows,
+        "show": show,
+        "shows": shows,
         "colours": Colour.LABELS,
         "query": _query(request),
         "can_create_list": permissions.is_pipeline_staff(user, user.org_unit_id),
@@ -773,27 +788,50 @@ def timeline(request: HttpRequest) -> HttpResponse:
 # --- overdue tasks and milestones -----------------------------------------------------------------
 
 
+OVERDUE_KINDS = ("tasks", "milestones")
+OVERDUE_ROWS = 500
+
+
+def _overdue_filters(request: HttpRequest) -> dict[str, Any]:
+    """The street and zone (?street=, ?zone= codes, as the project list's) of the overdue lists."""
+    filters = _filters(forms.FilterForm(request.GET, user=request.user))
+    return {k: v for k, v in filters.items() if k in ("street", "zone")}
+
+
 @require_GET
 @login_required
+@answers_bad_input
 def overdue(request: HttpRequest) -> HttpResponse:
+    """The overdue tasks and milestones; ?kind= shows one of the two lists only."""
     _official(request)
     user = request.user
-    context = {
-        "tasks": list(selectors.overdue_tasks(user=user)[:500]),
-        "milestones": list(selectors.overdue_milestones(user=user)[:500]),
-        "tab": "overdue",
-    }
+    kind = request.GET.get("kind", "")
+    if kind and kind not in OVERDUE_KINDS:
+        raise BadInput(_("The list is not valid: choose tasks or milestones."))
+    filters = _overdue_filters(request)
+    context: dict[str, Any] = {"kind": kind, "query": _query(request), "tab": "overdue"}
+    for name, found in (
+        ("tasks", selectors.overdue_tasks(user=user, filters=filters)),
+        ("milestones", selectors.overdue_milestones(user=user, filters=filters)),
+    ):
+        if kind and kind != name:
+            continue
+        rows = list(found[:OVERDUE_ROWS])
+        context[name] = rows
+        context[f"{name}_count"] = len(rows) if len(rows) < OVERDUE_ROWS else found.count()
     return render(request, "projects/overdue.html", context)
 
 
 @require_GET
 @login_required
+@answers_bad_input
 def overdue_export(request: HttpRequest, kind: str) -> HttpResponse:
     _official(request)
     user = request.user
     today = timezone.localdate()
+    filters = _overdue_filters(request)
     if kind == "tasks":
-        tasks = selectors.overdue_tasks(user=user)[:EXPORT_LIMIT]
+        tasks = selectors.overdue_tasks(user=user, filters=filters)[:EXPORT_LIMIT]
         content = write_table(
             title=_("Overdue tasks"),
             headers=[
@@ -820,7 +858,7 @@ def overdue_export(request: HttpRequest, kind: str) -> HttpResponse:
             sheet=_("Tasks"),
         )
     elif kind == "milestones":
-        milestones = selectors.overdue_milestones(user=user)[:EXPORT_LIMIT]
+        milestones = selectors.overdue_milestones(user=user, filters=filters)[:EXPORT_LIMIT]
         content = write_table(
             title=_("Overdue milestones"),
             headers=[_("Project"), _("Milestone"), _("Planned"), _("Forecast"), _("Days overdue")],

@@ -255,6 +255,29 @@ def _by_street_counts(
     return counts
 
 
+COMPLETENESS_LISTS = ("missing", "expected", "submitted", "accepted")
+
+
+def completeness_enterprises(
+    *, dataset: DataSet, period: Period, unit: OrgUnit | Zone | None, which: str = "missing"
+) -> QuerySet[Enterprise]:
+    """The enterprises behind one figure of completeness: "missing" (not handed in), "expected"
+    (on the reporting list), "submitted" (handed in: submitted or accepted) or "accepted", by
+    street and name; each list has as many rows as `completeness_counts` says."""
+    if which == "missing":
+        return missing_enterprises(dataset=dataset, period=period, unit=unit)
+    if which not in COMPLETENESS_LISTS:
+        raise ValueError(f"not a completeness list: {which!r}")
+    found = expected_enterprises(dataset=dataset, period=period, unit=unit)
+    if which != "expected":
+        statuses = HANDED_IN if which == "submitted" else (S.ACCEPTED,)
+        forms = Submission.objects.filter(
+            dataset=dataset, period=str(period), status__in=statuses
+        ).values("enterprise_id")
+        found = found.filter(pk__in=forms)
+    return found.select_related("street").order_by("street__code", "name")
+
+
 def completeness_counts(
     *, dataset: DataSet, period: Period, unit: OrgUnit | Zone | None
 ) -> dict[str, int]:
@@ -635,12 +658,14 @@ def trend(
 
 
 def latest_period_with_data(
-    *, dataset: DataSet, unit: OrgUnit | Zone | None = None
+    *, dataset: DataSet, unit: OrgUnit | Zone | None = None, until: Period | None = None
 ) -> Period | None:
-    """The latest period with accepted forms (of `unit`'s enterprises when given)."""
+    """The latest period with accepted forms (of `unit`'s enterprises when given; not after
+    `until` when given)."""
     found = (
         Submission.objects.filter(dataset=dataset, status=S.ACCEPTED)
         .filter(_street_q(unit, "enterprise__"))
+        .filter(Q(period__lte=str(until)) if until is not None else Q())
         .order_by("-period")
         .values_list("period", flat=True)
         .first()
@@ -648,9 +673,12 @@ def latest_period_with_data(
     return Period.parse(found) if found else None
 
 
-def default_analysis_period(*, dataset: DataSet, unit: OrgUnit | Zone) -> Period | None:
+def default_analysis_period(
+    *, dataset: DataSet, unit: OrgUnit | Zone, until: Period | None = None
+) -> Period | None:
     """The latest period approved for the unit (a street or zone: by its district or itself; a
-    city: by any district below), else the latest with accepted forms."""
+    city: by any district below), else the latest with accepted forms; none after `until` when
+    it is given."""
     if isinstance(unit, Zone):
         root: OrgUnit | None = unit.district
     elif unit.level == Level.STREET:
@@ -662,10 +690,12 @@ def default_analysis_period(*, dataset: DataSet, unit: OrgUnit | Zone) -> Period
         approved = Approval.objects.filter(dataset=dataset, org_unit__path__startswith=root.path)
         if isinstance(unit, OrgUnit) and unit.level == Level.STREET:
             approved = approved.filter(org_unit__in=[unit.pk, root.pk])
+        if until is not None:
+            approved = approved.filter(period__lte=str(until))
         found = approved.order_by("-period").values_list("period", flat=True).first()
     if found:
         return Period.parse(found)
-    return latest_period_with_data(dataset=dataset, unit=unit)
+    return latest_period_with_data(dataset=dataset, unit=unit, until=until)
 
 
 def latest_approved_period(*, dataset: DataSet, district: OrgUnit) -> Period | None:
@@ -676,6 +706,75 @@ def latest_approved_period(*, dataset: DataSet, district: OrgUnit) -> Period | N
         .first()
     )
     return Period.parse(found) if found else None
+
+
+# --- the command centre ------------------------------------------------------------------------
+
+DASHBOARD_INDICATORS = ("output", "revenue", "profit")
+
+
+@dataclass
+class DashboardFigures:
+    """The monthly data of one unit as the command centre shows it (`dashboard_figures`)."""
+
+    dataset: DataSet
+    unit: OrgUnit | Zone
+    latest: Period | None  # the month of the rollups
+    approved: bool  # whether `latest` is approved (else: the latest month with accepted forms)
+    rollups: list[tuple[Indicator, dict[str, Any]]]
+    current: Period  # the month whose forms are coming in
+    completeness: dict[str, int]
+
+
+def _within(unit: OrgUnit | Zone, home: OrgUnit) -> bool:
+    if isinstance(unit, Zone):
+        return unit.district_id == home.pk
+    return bool(unit.path.startswith(home.path))
+
+
+def dashboard_figures(
+    *,
+    user: Any,
+    unit: OrgUnit | Zone | None = None,
+    until: Period | None = None,
+    today: dt.date | None = None,
+) -> DashboardFigures | None:
+    """The command centre's monthly data of `unit` (default: the user's own unit): output,
+    revenue and profit of the latest approved month (not after `until`) from `rollup`, exactly as
+    the analysis page shows them, and the completeness of the month now being reported (or of
+    `until`, when that is earlier). None for a user who reads no figures, a unit outside the
+    user's scope, or when no monthly form is configured. A fixed number of queries."""
+    home = home_unit(user=user)
+    if home is None:
+        return None
+    unit = home if unit is None else unit
+    if not _within(unit, home):
+        return None
+    dataset = default_dataset()
+    if dataset is None:
+        return None
+    latest = default_analysis_period(dataset=dataset, unit=unit, until=until)
+    chosen = {
+        i.code: i for i in Indicator.objects.filter(datasets=dataset, code__in=DASHBOARD_INDICATORS)
+    }
+    rollups = []
+    if latest is not None:
+        for code in DASHBOARD_INDICATORS:
+            if code in chosen:
+                found = rollup(dataset=dataset, period=latest, unit=unit, indicator=chosen[code])
+                rollups.append((chosen[code], found))
+    current = periods.current(dataset, today or timezone.localdate())
+    if until is not None and until < current:
+        current = until
+    return DashboardFigures(
+        dataset=dataset,
+        unit=unit,
+        latest=latest,
+        approved=latest is not None and is_approved(dataset=dataset, period=latest, unit=unit),
+        rollups=rollups,
+        current=current,
+        completeness=completeness_counts(dataset=dataset, period=current, unit=unit),
+    )
 
 
 # --- an enterprise's own figures ---------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from qifu.accounts.models import Role
@@ -608,6 +609,8 @@ def reopen(request: HttpRequest) -> HttpResponse:
 
 # --- completeness ------------------------------------------------------------------------------
 
+COMPLETENESS_ROWS = 300  # rows of a completeness list shown; the count is of them all
+
 
 @require_GET
 @login_required
@@ -616,15 +619,31 @@ def completeness(request: HttpRequest) -> HttpResponse:
     _require_official(request)
     dataset, period = _current(request)
     unit = _unit(request)
+    which = request.GET.get("list") or "missing"
+    if which not in selectors.COMPLETENESS_LISTS:
+        raise BadInput(_("Choose the list: not yet submitted, expected, submitted or accepted."))
     figures = selectors.completeness(dataset=dataset, period=period, unit=unit)
-    missing = list(selectors.missing_enterprises(dataset=dataset, period=period, unit=unit)[:300])
+    listed = selectors.completeness_enterprises(
+        dataset=dataset, period=period, unit=unit, which=which
+    )
+    shown = list(listed[:COMPLETENESS_ROWS])
     context = {
         "dataset": dataset,
         "period": period,
         "unit": unit,
         "is_zone": isinstance(unit, Zone),
         "figures": figures,
-        "missing": missing,
+        "which": which,
+        "lists": [
+            ("missing", _("Not yet submitted")),
+            ("expected", _("Expected")),
+            ("submitted", pgettext("stats", "Submitted")),
+            ("accepted", pgettext("stats", "Accepted")),
+        ],
+        "listed_count": len(shown) if len(shown) < COMPLETENESS_ROWS else listed.count(),
+        "missing": shown if which == "missing" else [],
+        "shown": shown,
+        "unit_query": _unit_query(unit),
         "recent": _recent(dataset),
         "can_remind": permissions.can_remind(request.user) and not isinstance(unit, Zone),
         "zones": enterprise_selectors.zones_for_user(user=request.user),

@@ -21,6 +21,7 @@ from qifu.appeals import selectors as appeal_selectors
 from qifu.appeals.forms import MultipleFileField, MultipleFileInput
 from qifu.appeals.models import Kind as AppealKind
 from qifu.core.forms import DateInput, bootstrap
+from qifu.core.models import Zone
 from qifu.enterprises import selectors as enterprise_selectors
 from qifu.lib.quarters import Span, SpanError
 from qifu.visits import selectors, services
@@ -91,6 +92,9 @@ class VisitFilterForm(ActionForm):
     street = forms.ModelChoiceField(
         label=_("Street"), queryset=None, to_field_name="code", required=False
     )
+    zone = forms.ModelChoiceField(
+        label=_("Zone"), queryset=None, to_field_name="code", required=False
+    )
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("Until"), required=False, widget=DateInput())
     with_flags = forms.NullBooleanField(
@@ -108,6 +112,7 @@ class VisitFilterForm(ActionForm):
         self.fields["street"].queryset = enterprise_selectors.streets_for_user(user=user).order_by(
             "sort_order", "code"
         )
+        self.fields["zone"].queryset = enterprise_selectors.zones_for_user(user=user)
         self.fields["enterprise"].queryset = enterprise_selectors.enterprises_for_user(user=user)
 
     def clean(self) -> dict[str, Any]:
@@ -124,6 +129,7 @@ class VisitFilterForm(ActionForm):
             kind=d.get("kind") or "",
             status=d.get("status") or "",
             street=d.get("street"),
+            zone=d.get("zone"),
             enterprise=d.get("enterprise"),
             date_from=d.get("date_from"),
             date_to=d.get("date_to"),
@@ -477,6 +483,19 @@ class RedFlagFilterForm(ActionForm):
         choices=[("", _("Open only")), ("all", _("Open and resolved"))],
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=_all(RedFlagKind.choices), required=False)
+    street = forms.ModelChoiceField(
+        label=_("Street"), queryset=None, to_field_name="code", required=False
+    )
+    zone = forms.ModelChoiceField(
+        label=_("Zone"), queryset=None, to_field_name="code", required=False
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["street"].queryset = enterprise_selectors.streets_for_user(user=user).order_by(
+            "sort_order", "code"
+        )
+        self.fields["zone"].queryset = enterprise_selectors.zones_for_user(user=user)
 
 
 # --- coverage ------------------------------------------------------------------------------------
@@ -492,17 +511,33 @@ class CoverageForm(ActionForm):
     org_unit = forms.IntegerField(
         label=_("Street or district"), required=False, min_value=1, widget=forms.Select()
     )
+    zone = forms.ModelChoiceField(
+        label=_("Zone"), queryset=None, to_field_name="code", required=False
+    )
     stale_days = forms.IntegerField(
         label=_("Not visited for more than (days)"),
         min_value=1,
         max_value=3650,
         required=False,
     )
+    # which of the assigned enterprises the list shows (the totals above count them all)
+    visited = forms.ChoiceField(
+        label=_("Assigned enterprises"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            (YES, pgettext_lazy("coverage", "Visited")),
+            (NO, pgettext_lazy("coverage", "Not visited yet")),
+        ],
+    )
 
-    def __init__(self, *args: Any, units: list[Any], today: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, units: list[Any], today: Any, zones: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
         self.fields["org_unit"].widget.choices = [(u.pk, u.name) for u in units]
+        self.fields["zone"].queryset = zones if zones is not None else Zone.objects.none()
         self.fields["period"].widget.attrs.update({"list": "coverage-periods", "size": 8})
 
     def clean_period(self) -> Span:

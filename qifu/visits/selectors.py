@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from qifu.accounts import scope as scopes
 from qifu.accounts.models import OFFICIAL_ROLES, User
-from qifu.core.models import Level, OrgUnit
+from qifu.core.models import Level, OrgUnit, Zone
 from qifu.enterprises.models import Enterprise
 from qifu.enterprises.models import Status as EnterpriseStatus
 from qifu.lib.quarters import Span
@@ -58,6 +58,7 @@ class VisitFilters:
     kind: str = ""
     status: str = ""
     street: OrgUnit | None = None
+    zone: Zone | None = None
     enterprise: Enterprise | None = None
     official: Any = None
     date_from: dt.date | None = None
@@ -81,6 +82,12 @@ def visit_list_for_user(*, user: Any, filters: VisitFilters | None = None) -> Qu
         qs = qs.filter(
             pk__in=Visit.enterprises.through.objects.filter(
                 enterprise__street__path__startswith=filters.street.path
+            ).values("visit_id")
+        )
+    if filters.zone is not None:
+        qs = qs.filter(
+            pk__in=Visit.enterprises.through.objects.filter(
+                enterprise__street__zone=filters.zone
             ).values("visit_id")
         )
     if filters.enterprise is not None:
@@ -224,8 +231,15 @@ def plan_get_for_user(*, user: Any, pk: Any) -> VisitPlan:
 # --- red flags -----------------------------------------------------------------------------------
 
 
-def red_flags_for_user(*, user: Any, open_only: bool = True) -> QuerySet[RedFlag]:
-    """Red flags on enterprises in scope; a draft visit's flags are not raised yet."""
+def red_flags_for_user(
+    *,
+    user: Any,
+    open_only: bool = True,
+    street: OrgUnit | None = None,
+    zone: Zone | None = None,
+) -> QuerySet[RedFlag]:
+    """Red flags on enterprises in scope (of a street or a zone); a draft visit's flags are not
+    raised yet."""
     if not permissions.can_open(user):
         return RedFlag.objects.none()
     scope = scopes.scope_for(user)
@@ -234,6 +248,10 @@ def red_flags_for_user(*, user: Any, open_only: bool = True) -> QuerySet[RedFlag
     )
     if open_only:
         qs = qs.filter(resolved_at__isnull=True)
+    if street is not None:
+        qs = qs.filter(enterprise__street__path__startswith=street.path)
+    if zone is not None:
+        qs = qs.filter(enterprise__street__zone=zone)
     return qs.select_related("enterprise__street", "visit", "raised_by", "resolved_by").order_by(
         "resolved_at", "-raised_on", "-id"
     )
@@ -418,6 +436,7 @@ def coverage(
     official: Any = None,
     stale_days: int = STALE_DAYS,
     today: dt.date | None = None,
+    zone: Zone | None = None,
 ) -> Coverage:
     """Assigned, visited and not yet visited, per official and street, for a quarter (or a year).
 
@@ -426,7 +445,8 @@ def coverage(
     totals when any final visit in the period met it; an official's own figures count the
     enterprises assigned to them that they went to themselves, against their own target. Days
     since the last visit are counted to today, or to the end of a period that is over (the last
-    visit is the last one up to that day). Seven queries, whatever the size.
+    visit is the last one up to that day). With `zone`, only the zone's streets and enterprises
+    count. Seven queries, whatever the size.
     """
     unit = coverage_unit_for_user(user=user, org_unit=org_unit)
     today = today or timezone.localdate()
@@ -442,6 +462,9 @@ def coverage(
             | Q(enterprise__street__path__startswith=unit.path)
         )
         .filter(**({"official": official} if official is not None else {}))
+        .filter(
+            Q(street__zone=zone) | Q(enterprise__street__zone=zone) if zone is not None else Q()
+        )
         .select_related("official")
         .order_by("official__username", "id")
     )
@@ -450,6 +473,7 @@ def coverage(
     candidates = list(
         Enterprise.objects.filter(status=EnterpriseStatus.OPERATING)
         .filter(street__path__startswith=unit.path)
+        .filter(**({"street__zone": zone} if zone is not None else {}))
         .filter(Q(street_id__in=street_ids) | Q(pk__in=named_ids))
         .values_list("pk", "name", "street_id", "is_key")
     )
@@ -518,6 +542,7 @@ def coverage(
             resolved_at__isnull=True, enterprise__street__path__startswith=unit.path
         )
         .filter(Q(visit__isnull=True) | Q(visit__status=VisitStatus.FINAL))
+        .filter(**({"enterprise__street__zone": zone} if zone is not None else {}))
         .values_list("enterprise__street_id")
         .annotate(n=Count("id"))
     )
@@ -526,9 +551,9 @@ def coverage(
         for s in (
             [unit]
             if unit.level == Level.STREET
-            else OrgUnit.objects.filter(level=Level.STREET, path__startswith=unit.path).order_by(
-                "code"
-            )
+            else OrgUnit.objects.filter(level=Level.STREET, path__startswith=unit.path)
+            .filter(**({"zone": zone} if zone is not None else {}))
+            .order_by("code")
         )
     ]
     street_rows = {s.street.pk: s for s in streets}
@@ -549,4 +574,40 @@ def coverage(
         officials=sorted(officials.values(), key=lambda o: (o.official.role, o.official.username)),
         streets=streets,
         red_flags_open=sum(flags.values()),
+    )
+
+
+# --- the command centre's figures ----------------------------------------------------------------
+
+
+@dataclass
+class VisitFigures:
+    coverage: Coverage  # assigned, visited and the rate of the period, per street too
+    visits: int  # final visits dated in the period (the visit list, status final)
+    red_flags_open: int  # open now (the red flags list)
+
+
+def visit_figures(
+    *,
+    user: Any,
+    span: Span,
+    street: OrgUnit | None = None,
+    zone: Zone | None = None,
+    today: dt.date | None = None,
+) -> VisitFigures:
+    """The coverage of the period (of a street or a zone), the final visits dated in it and the red
+    flags open now, each counted as its page counts it. Nine queries, whatever the size."""
+    return VisitFigures(
+        coverage=coverage(user=user, span=span, org_unit=street, zone=zone, today=today),
+        visits=visit_list_for_user(
+            user=user,
+            filters=VisitFilters(
+                status=str(VisitStatus.FINAL),
+                street=street,
+                zone=zone,
+                date_from=span.first_day,
+                date_to=span.last_day,
+            ),
+        ).count(),
+        red_flags_open=red_flags_for_user(user=user, street=street, zone=zone).count(),
     )

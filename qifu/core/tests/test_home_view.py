@@ -54,8 +54,20 @@ def test_every_role_gets_the_home_page_in_chinese(client, request, who) -> None:
     assert user.full_name in html
 
 
-def test_the_leader_sees_the_streets_and_departments_of_the_district(client, leader) -> None:
+def test_the_leader_sees_the_district_and_the_way_into_the_command_centre(client, leader) -> None:
     client.force_login(leader)
+
+    html = client.get("/").content.decode()
+
+    assert "李沧区" in html
+    assert 'data-testid="home-command-centre"' in html
+    assert 'href="/dashboard/"' in html
+
+
+def test_the_system_admin_still_sees_the_org_units_and_departments_it_keeps(
+    client, sysadmin
+) -> None:
+    client.force_login(sysadmin)
 
     html = client.get("/").content.decode()
 

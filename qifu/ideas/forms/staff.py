@@ -66,6 +66,15 @@ class StaffFilterForm(forms.Form):
         queryset=Department.objects.none(),
         empty_label=_("All"),
     )
+    submitted_from = forms.DateField(label=_("Submitted from"), required=False, widget=DateInput)
+    submitted_to = forms.DateField(label=_("Submitted to"), required=False, widget=DateInput)
+    # shown when given (the command centre's links): answered or decided on these days
+    answered_from = forms.DateField(label=_("Answered from"), required=False, widget=DateInput)
+    answered_to = forms.DateField(label=_("Answered to"), required=False, widget=DateInput)
+    decided_from = forms.DateField(label=_("Decided from"), required=False, widget=DateInput)
+    decided_to = forms.DateField(label=_("Decided to"), required=False, widget=DateInput)
+
+    DATES = tuple(name for pair in selectors.DATE_FILTERS for name in pair)
 
     def __init__(self, *args: Any, district: OrgUnit | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -89,7 +98,19 @@ class StaffFilterForm(forms.Form):
             "zone": data.get("zone") or "",
             "topic": data.get("topic") or "",
             "department": department.pk if department else None,
+            **{name: data.get(name) for name in self.DATES},
         }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for first, last in selectors.DATE_FILTERS:
+            if data.get(first) and data.get(last) and data[first] > data[last]:
+                self.add_error(last, _("The end date is before the start date."))
+        return data
+
+    def extra_dates(self) -> list[Any]:
+        """The answered and decided date fields that are given (shown only then)."""
+        return [self[name] for name in self.DATES[2:] if self.data.get(name)]
 
 
 class StatsFilterForm(forms.Form):

@@ -595,14 +595,15 @@ def _count(client, url: str) -> int:
     return len(queries)
 
 
+# the lists' filters read the streets and zones of the user's scope for their choices
 QUERY_PAGES = [
-    ("/projects/", 9),
+    ("/projects/", 10),
     ("/projects/export/", 3),
     ("/projects/board/?month=202609", 8),
     ("/projects/board/export/?month=202609", 5),
     ("/projects/timeline/?month=202609", 7),
     ("/projects/overdue/", 5),
-    ("/projects/leaders/?leader={leader}", 9),
+    ("/projects/leaders/?leader={leader}", 10),
 ]
 
 
