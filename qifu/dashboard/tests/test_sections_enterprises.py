@@ -8,7 +8,6 @@ The cast comes from qifu/conftest.py: `leader` (李沧区), `licun_clerk` (李�
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
@@ -17,6 +16,9 @@ from qifu.core.models import OrgUnit
 from qifu.dashboard.figures import Section
 from qifu.dashboard.sections import enterprises as section_module
 from qifu.dashboard.selectors import filters_for
+from qifu.dashboard.tests.listcounts import (
+    assert_figures_match_their_lists,
+)
 from qifu.enterprises.models import Kind, Status
 from qifu.enterprises.tests.factories import EnterpriseFactory
 
@@ -25,31 +27,10 @@ pytestmark = pytest.mark.django_db
 JIUSHUI = "370213011"  # 九水街道, the east zone
 
 
-def result_count(client: Any, url: str) -> int:
-    """The count the list at `url` shows in its `result-count` element."""
-    response = client.get(url)
-    assert response.status_code == 200, url
-    found = re.findall(r'data-testid="result-count"[^>]*>\s*(\d+)\s*<', response.content.decode())
-    assert len(found) == 1, url
-    return int(found[0])
-
-
 def section_for(user: Any, **params: str) -> Section:
     found = section_module.section(user=user, filters=filters_for(user=user, params=params))
     assert found is not None
     return found
-
-
-def assert_figures_match_their_lists(client: Any, user: Any, section: Section) -> None:
-    client.force_login(user)
-    checked = 0
-    for figure in section.figures:
-        if not figure.counts_list:
-            continue
-        assert figure.url, figure.key
-        assert result_count(client, figure.url) == figure.value, (figure.key, figure.url)
-        checked += 1
-    assert checked >= 3
 
 
 @pytest.fixture
